@@ -1,0 +1,2 @@
+Console.Error.WriteLine("pgreplica: not built yet");
+return 1;

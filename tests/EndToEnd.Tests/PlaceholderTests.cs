@@ -1,0 +1,7 @@
+namespace PgReplica.EndToEnd.Tests;
+
+public class PlaceholderTests
+{
+    [Fact]
+    public void ProjectBuilds() => Assert.Equal(2, 1 + 1);
+}
