@@ -326,8 +326,15 @@ internal sealed class ApiRequestHandler(ObjectOperations ops, IPodRuntime? runti
 
     private static async Task<JsonObject> ReadObjectAsync(HttpContext ctx)
     {
-        var text = await ReadTextAsync(ctx);
         var contentType = ctx.Request.ContentType ?? "";
+        if (contentType.StartsWith(ProtobufBodies.ContentType, StringComparison.Ordinal))
+        {
+            using var buffer = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+            return ProtobufBodies.Decode(buffer.ToArray());
+        }
+
+        var text = await ReadTextAsync(ctx);
         var node = contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) ? YamlJson.Parse(text) : JsonNode.Parse(text);
         return node as JsonObject ?? throw ApiException.BadRequest("the body must be a JSON object");
     }

@@ -92,7 +92,7 @@ internal static class BuiltInColumns
     }
 
     private static JsonNode PodRestarts(JsonObject pod) =>
-        ContainerStatuses(pod).Sum(c => c?["restartCount"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0);
+        ContainerStatuses(pod).Sum(c => PgReplica.Sandbox.Store.JsonNumber.Long(c?["restartCount"]) ?? 0);
 
     // The STATUS column: a waiting/terminated reason wins over the phase, as kubectl's printer does.
     private static JsonNode PodStatus(JsonObject pod)

@@ -40,7 +40,7 @@ internal static class CrdResources
                     Str(c["name"]) ?? "",
                     Str(c["type"]) ?? "string",
                     Str(c["jsonPath"]) ?? "",
-                    c["priority"] is JsonValue p && p.TryGetValue<int>(out var pr) ? pr : 0,
+                    (int)(PgReplica.Sandbox.Store.JsonNumber.Long(c["priority"]) ?? 0),
                     Str(c["format"]),
                     Str(c["description"])))
                 .ToList();

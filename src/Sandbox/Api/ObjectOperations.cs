@@ -178,6 +178,12 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
         string? fieldValidation = null, bool dryRun = false, List<string>? warnings = null)
     {
         var kind = contentType.Split(';')[0].Trim().ToLowerInvariant();
+        if (kind is not ("application/merge-patch+json" or "application/apply-patch+yaml" or "application/json-patch+json")
+            && !(kind == "application/strategic-merge-patch+json" && !r.IsCustom))
+        {
+            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml{(r.IsCustom ? "" : ", application/strategic-merge-patch+json")}");
+        }
+
         JsonNode? patch;
         try
         {
@@ -209,7 +215,7 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
                 "application/strategic-merge-patch+json" when !r.IsCustom => patch is JsonObject p
                     ? StrategicMergePatch.Apply(current, p)
                     : throw ApiException.BadRequest("a strategic merge patch must be an object"),
-                _ => throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml{(r.IsCustom ? "" : ", application/strategic-merge-patch+json")}"),
+                _ => throw ApiException.BadRequest($"unsupported patch type {kind}"),
             };
             if (patched is not JsonObject updated)
             {
@@ -370,6 +376,23 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
         else if (r.Type == ResourceType.Secrets)
         {
             obj["type"] ??= "Opaque";
+        }
+
+        if (r.Type == ResourceType.Pods && obj["spec"] is JsonObject podSpec)
+        {
+            podSpec["restartPolicy"] ??= "Always";
+            foreach (var c in (podSpec["containers"] as JsonArray ?? []).Concat(podSpec["initContainers"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                foreach (var port in (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    port["protocol"] ??= "TCP";
+                }
+            }
+
+            if (current is null)
+            {
+                obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
+            }
         }
 
         if (r.Type == ResourceType.Services && obj["spec"] is JsonObject spec)

@@ -47,5 +47,5 @@ internal static class ScaleObjects
         return result;
     }
 
-    private static long Int(JsonNode? n) => n is JsonValue v && v.TryGetValue<long>(out var l) ? l : 0;
+    private static long Int(JsonNode? n) => PgReplica.Sandbox.Store.JsonNumber.Long(n) ?? 0;
 }

@@ -65,9 +65,21 @@ internal sealed class WatchStream(InMemoryObjectStore store, ApiResource r, stri
                 return;
             }
 
-            foreach (var obj in store.List(r.Type, ns).Where(matches))
+            // What the client saw at its version: objects the replay creates were not there yet.
+            var firstEvents = history.Where(e => e.Resource == r.Type).GroupBy(e => Key(e.Object)).ToDictionary(g => g.Key, g => g.First());
+            foreach (var obj in store.List(r.Type, ns))
             {
-                visible.Add(Key(obj));
+                var key = Key(obj);
+                var seen = firstEvents.TryGetValue(key, out var first) ? first.Type != StoreEventType.Added && matches(first.Object) : matches(obj);
+                if (seen)
+                {
+                    visible.Add(key);
+                }
+            }
+
+            foreach (var (key, first) in firstEvents.Where(kv => kv.Value.Type == StoreEventType.Deleted && matches(kv.Value.Object)))
+            {
+                visible.Add(key);
             }
 
             foreach (var e in history.Where(e => e.Resource == r.Type))

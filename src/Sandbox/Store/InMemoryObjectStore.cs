@@ -266,7 +266,7 @@ public sealed class InMemoryObjectStore : IObjectStore
         return (JsonObject)result.DeepClone();
     }
 
-    private static long Generation(JsonObject meta) => meta["generation"] is JsonValue v && v.TryGetValue<long>(out var g) ? g : 0;
+    private static long Generation(JsonObject meta) => JsonNumber.Long(meta["generation"]) ?? 0;
 
     // Generation follows everything outside metadata and status (kind and apiVersion never change).
     private static bool SpecChanged(JsonObject before, JsonObject after)
