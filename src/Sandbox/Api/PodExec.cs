@@ -85,6 +85,8 @@ internal static class PodExec
             // The client is gone already.
         }
 
+        // Let the client answer the close handshake before the connection goes, or it sees a reset.
+        await Task.WhenAny(reader, Task.Delay(TimeSpan.FromSeconds(5), ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
         await done.CancelAsync();
         try
         {
