@@ -403,9 +403,12 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
             {
                 ["conditions"] = new JsonArray(new JsonObject
                 {
-                    ["type"] = "Ready", ["status"] = "True", ["reason"] = "KubeletReady",
+                    ["type"] = "Ready",
+                    ["status"] = "True",
+                    ["reason"] = "KubeletReady",
                     ["message"] = "sandbox node agent is posting ready status",
-                    ["lastHeartbeatTime"] = now, ["lastTransitionTime"] = now,
+                    ["lastHeartbeatTime"] = now,
+                    ["lastTransitionTime"] = now,
                 }),
                 ["addresses"] = new JsonArray(
                     new JsonObject { ["type"] = "InternalIP", ["address"] = "127.0.0.1" },

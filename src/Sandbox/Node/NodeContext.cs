@@ -54,7 +54,11 @@ internal sealed class NodeContext(
                 ["metadata"] = new JsonObject { ["name"] = $"{pod.Name}.{Guid.NewGuid():N}"[..Math.Min(pod.Name.Length + 17, 253)] },
                 ["involvedObject"] = new JsonObject
                 {
-                    ["apiVersion"] = "v1", ["kind"] = "Pod", ["namespace"] = pod.Namespace, ["name"] = pod.Name, ["uid"] = pod.Uid,
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "Pod",
+                    ["namespace"] = pod.Namespace,
+                    ["name"] = pod.Name,
+                    ["uid"] = pod.Uid,
                 },
                 ["reason"] = reason,
                 ["message"] = message,

@@ -23,12 +23,12 @@ internal static class PodVolumes
             switch (v.Kind)
             {
                 case "emptyDir":
-                {
-                    var dir = Path.Combine(podDirectory, "volumes", v.Name);
-                    ctx.User.CreateOwnedDirectory(dir, (UnixFileMode)0x1FF); // 0777, as the kubelet makes emptyDirs
-                    result[v.Name] = dir;
-                    break;
-                }
+                    {
+                        var dir = Path.Combine(podDirectory, "volumes", v.Name);
+                        ctx.User.CreateOwnedDirectory(dir, (UnixFileMode)0x1FF); // 0777, as the kubelet makes emptyDirs
+                        result[v.Name] = dir;
+                        break;
+                    }
 
                 case "persistentVolumeClaim":
                     result[v.Name] = Claim(ctx, pod.Namespace, v.ClaimName ?? "");

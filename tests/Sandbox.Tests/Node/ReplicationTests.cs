@@ -97,7 +97,12 @@ public class ReplicationTests
     {
         var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
         {
-            Host = host, Port = 5432, Username = "postgres", Database = "postgres", Pooling = false, Timeout = 10,
+            Host = host,
+            Port = 5432,
+            Username = "postgres",
+            Database = "postgres",
+            Pooling = false,
+            Timeout = 10,
         }.ConnectionString);
         await conn.OpenAsync();
         return conn;
