@@ -115,9 +115,9 @@ internal static class EndpointsBuilder
         {
             foreach (var p in (c["ports"] as JsonArray ?? new JsonArray()).OfType<JsonObject>())
             {
-                if (p["name"]?.ToString() == targetPort && p["containerPort"] is JsonValue v && v.TryGetValue<int>(out var port))
+                if (p["name"]?.ToString() == targetPort && Node.PodModel.Long(p, "containerPort") is { } port)
                 {
-                    return port;
+                    return (int)port;
                 }
             }
         }

@@ -29,7 +29,7 @@ internal sealed record ServiceModel(
             : null;
         var ports = (spec?["ports"] as JsonArray ?? new JsonArray()).OfType<JsonObject>().Select(p =>
         {
-            var port = p["port"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
+            var port = (int)(Node.PodModel.Long(p, "port") ?? 0);
             return new ServicePortModel(
                 p["name"]?.ToString(),
                 port,

@@ -33,7 +33,7 @@ internal static class ContainerExec
         // cd happens after entering the namespace so that it lands on the bind-mounted directory.
         foreach (var a in new[]
         {
-            "-t", containerPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "--", "/bin/sh", "-c",
+            "-t", containerPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "-u", "--", "/bin/sh", "-c",
             "cd \"$1\" 2>/dev/null || cd /; shift; exec /usr/bin/setpriv --reuid=\"$0\" --regid=\"$0\" --init-groups -- \"$@\"",
             user, workingDir,
         })

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace PgReplica.Sandbox.Node;
 
 /// <summary>
-/// One run of one container: <c>setsid unshare --mount --propagation private sh launcher argv…</c>, which execs down to
+/// One run of one container: <c>setsid unshare --mount --uts --propagation private sh launcher argv…</c>, which execs down to
 /// the container's own process, so <see cref="Pid"/> is that process and its process group.
 /// </summary>
 internal sealed class ContainerProcess : IDisposable
@@ -33,9 +33,10 @@ internal sealed class ContainerProcess : IDisposable
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
+            RedirectStandardOutput = true,
             WorkingDirectory = "/",
         };
-        foreach (var a in new[] { "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", launcherPath })
+        foreach (var a in new[] { "/usr/bin/unshare", "--mount", "--uts", "--propagation", "private", "/bin/sh", launcherPath })
         {
             psi.ArgumentList.Add(a);
         }
@@ -55,6 +56,30 @@ internal sealed class ContainerProcess : IDisposable
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the container launcher");
         p.StandardInput.Close();
         return new ContainerProcess(p);
+    }
+
+    /// <summary>
+    /// Waits until the launcher has set up the namespace and is about to exec the container (true), or ended
+    /// without getting there (false). Until then an exec into the container would see the host's mounts.
+    /// </summary>
+    public async Task<bool> WaitSetUpAsync()
+    {
+        try
+        {
+            while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                if (line == LaunchScript.StartedLine)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The pipe broke: the launcher is gone.
+        }
+
+        return false;
     }
 
     /// <summary>Waits for the exit and returns the exit code (128+signal when killed by a signal, as the kubelet reports).</summary>

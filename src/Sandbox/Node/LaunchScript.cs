@@ -13,13 +13,15 @@ internal sealed record BindMount(string Source, string Target, bool ReadOnly);
 internal static class LaunchScript
 {
     /// <summary>The launcher: mounts, optional log redirection, cd, then <c>exec setpriv … -- "$@"</c>.</summary>
-    public static string Launcher(IReadOnlyList<BindMount> mounts, string? logPath, string workingDir, string user)
+    public static string Launcher(IReadOnlyList<BindMount> mounts, string? logPath, string workingDir, string user, string? hostname = null)
     {
         var sb = new StringBuilder();
         sb.Append("#!/bin/sh\n");
+        // fd 3 keeps the pipe to the agent, which learns on it when the set-up is done.
+        sb.Append("exec 3>&1\n");
         if (logPath is not null)
         {
-            // First, so that even a failing mount ends up in the container's log.
+            // Before the mounts, so that even a failing mount ends up in the container's log.
             sb.Append("exec </dev/null >>").Append(Quote(logPath)).Append(" 2>&1\n");
         }
 
@@ -39,8 +41,16 @@ internal static class LaunchScript
             }
         }
 
+        if (hostname is not null)
+        {
+            // The launcher runs in its own UTS namespace too, so this names only the pod's processes.
+            sb.Append("/bin/hostname ").Append(Quote(hostname)).Append('\n');
+        }
+
         sb.Append("cd ").Append(Quote(workingDir)).Append('\n');
         sb.Append("set +e\n");
+        sb.Append("echo ").Append(StartedLine).Append(" >&3\n");
+        sb.Append("exec 3>&-\n");
         sb.Append("exec /usr/bin/setpriv --reuid=").Append(user).Append(" --regid=").Append(user)
           .Append(" --init-groups -- \"$@\"\n");
         return sb.ToString();
@@ -53,6 +63,9 @@ internal static class LaunchScript
     public static string PostgresWrapper(string realPostgres, string podIp, string socketDirectory) =>
         "#!/bin/sh\n" +
         $"exec {Quote(realPostgres)} \"$@\" -c listen_addresses={Quote(podIp)} -c unix_socket_directories={Quote(socketDirectory)}\n";
+
+    /// <summary>What the launcher writes on its stdout once the namespace is set up, right before it execs the container.</summary>
+    public const string StartedLine = "sandbox-container-started";
 
     /// <summary>Single-quotes a word for sh.</summary>
     public static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";

@@ -14,6 +14,7 @@ namespace PgReplica.Sandbox.Node;
 /// </summary>
 public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
 {
+    private const long MinimumDeletionGraceSeconds = 2;
     private readonly IObjectStore _store;
     private readonly NodeOptions _options;
     private readonly ILogger _logger;
@@ -244,7 +245,8 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
             else
             {
                 worker.RemoveWhenStopped = true;
-                worker.RequestStop(TimeSpan.FromSeconds(Math.Max(0, grace)), vanished: false);
+                // As the kubelet: a deletion never gets less than 2 s, so postgres can still shut down cleanly.
+                worker.RequestStop(TimeSpan.FromSeconds(Math.Max(MinimumDeletionGraceSeconds, grace)), vanished: false);
             }
 
             return;
@@ -300,6 +302,7 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
         try
         {
             _store.Replace(ResourceType.Pods, PodModel.Str(meta, "namespace"), pod);
+            _ctx!.RecordEvent(PodModel.Parse(pod), "Normal", "Scheduled", $"Successfully assigned {PodModel.Str(meta, "namespace")}/{PodModel.Str(meta, "name")} to {_options.NodeName}");
         }
         catch (StoreException e) when (e.Reason is "Conflict" or "NotFound")
         {
@@ -310,7 +313,9 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
     private void RemovePod(string ns, string name, string uid)
     {
         var current = _store.Get(ResourceType.Pods, ns, name);
-        if (current is not null && PodModel.Str(current["metadata"] as JsonObject, "uid") == uid)
+        // With finalizers left the object stays; the API server removes it when the last finalizer goes.
+        if (current is not null && PodModel.Str(current["metadata"] as JsonObject, "uid") == uid
+            && (current["metadata"]?["finalizers"] as JsonArray ?? new JsonArray()).Count == 0)
         {
             _store.Remove(ResourceType.Pods, ns, name);
             _logger.LogInformation("pod {Namespace}/{Pod} stopped and removed", ns, name);

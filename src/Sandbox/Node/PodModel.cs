@@ -32,8 +32,11 @@ internal sealed record PodModel(
     internal static string? Str(JsonObject? o, string key) =>
         o?[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
+    // Whatever CLR type backs the number (int, long, a parsed element), read it from its JSON text.
     internal static long? Long(JsonObject? o, string key) =>
-        o?[key] is JsonValue v ? (v.TryGetValue<long>(out var l) ? l : v.TryGetValue<int>(out var i) ? i : v.TryGetValue<double>(out var d) ? (long)d : null) : null;
+        o?[key] is JsonValue v && double.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            ? (long)d
+            : null;
 
     internal static bool Bool(JsonObject? o, string key) =>
         o?[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;

@@ -60,6 +60,9 @@ internal sealed class PodWorker
 
     private string HostsPath => Path.Combine(PodDirectory, "etc-hosts");
 
+    // A hostname is at most 63 characters; the kubelet truncates longer pod names the same way.
+    private string Hostname => Pod.Name.Length <= 63 ? Pod.Name : Pod.Name[..63].TrimEnd('-', '.');
+
     private string BinDirectory => Path.Combine(PodDirectory, "bin");
 
     /// <summary>Starts running the pod.</summary>
@@ -387,7 +390,7 @@ internal sealed class PodWorker
         Directory.CreateDirectory(logDir);
         var logPath = Path.Combine(logDir, $"{slot.RestartCount}.log");
         var launcher = Path.Combine(PodDirectory, $"launch-{spec.Name}.sh");
-        File.WriteAllText(launcher, LaunchScript.Launcher(Mounts(spec, volumes), logPath, workingDir, _ctx.User.Name));
+        File.WriteAllText(launcher, LaunchScript.Launcher(Mounts(spec, volumes), logPath, workingDir, _ctx.User.Name, Hostname));
 
         ContainerProcess process;
         lock (_gate)
@@ -399,20 +402,27 @@ internal sealed class PodWorker
 
             process = ContainerProcess.Start(launcher, argv, env);
             slot.Process = process;
-            slot.Env = env;
+        }
+
+        // Only a set-up container counts as running (and takes exec and probes).
+        var setUp = await process.WaitSetUpAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            slot.Env = setUp ? env : null;
             slot.WorkingDir = workingDir;
             slot.ContainerId = $"sandbox://{process.Pid}";
             slot.ImageId = _ctx.Image.ImageId;
             slot.State = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Format(process.StartedAt) } };
             slot.Started = spec.StartupProbe is null;
             slot.Ready = false;
-            if (!slot.IsInit && spec.ReadinessProbe is null && spec.StartupProbe is null)
+            if (setUp && !slot.IsInit && spec.ReadinessProbe is null && spec.StartupProbe is null)
             {
                 slot.Ready = true;
             }
         }
 
         Publish();
+        _ctx.RecordEvent(Pod, "Normal", "Started", $"Started container {spec.Name}");
         _ctx.Logger.LogInformation("pod {Namespace}/{Pod}: started container {Container} (pid {Pid})", Pod.Namespace, Pod.Name, spec.Name, process.Pid);
 
         using var probes = new CancellationTokenSource();
@@ -426,6 +436,7 @@ internal sealed class PodWorker
 
         if (!exited.IsCompleted)
         {
+            _ctx.RecordEvent(Pod, "Normal", "Killing", $"Stopping container {spec.Name}");
             await process.StopAsync(GraceLeft()).ConfigureAwait(false);
         }
 

@@ -67,6 +67,24 @@ public class PodLifecycleTests
     }
 
     [Fact]
+    public async Task PodWithFinalizersIsStoppedButLeftForItsFinalizerOwner()
+    {
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 20);
+        env.CreatePod("""{"metadata":{"name":"kept","finalizers":["example.com/keep"]},"spec":{"containers":[{"name":"c","image":"postgres","command":["sleep","600"]}]}}""");
+        var pod = await env.WaitForPodAsync("kept", NodeEnvironment.IsReady);
+        var pid = ContainerPid(pod);
+        pod["metadata"]!["deletionTimestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        pod["metadata"]!["deletionGracePeriodSeconds"] = 0;
+        env.Store.Replace(ResourceType.Pods, "default", pod);
+        pod = await env.WaitForPodAsync("kept", p => NodeEnvironment.ContainerStatus(p, "c")?["state"]?["terminated"] is not null);
+        Assert.False(NodeEnvironment.IsReady(pod));
+        Assert.Equal(143, (int)NodeEnvironment.ContainerStatus(pod, "c")!["state"]!["terminated"]!["exitCode"]!); // SIGTERM
+        Assert.False(PgReplica.Sandbox.Node.UnixSignal.Alive(pid) && !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ", StringComparison.Ordinal));
+        await Task.Delay(500);
+        Assert.NotNull(env.Pod("kept"));
+    }
+
+    [Fact]
     public async Task NonPostgresImageFailsWithErrImagePull()
     {
         await using var env = await NodeEnvironment.StartAsync(podOctet: 15);
@@ -118,14 +136,14 @@ public class PodLifecycleTests
         var ip = pod["status"]!["podIP"]!.ToString();
 
         var script = """
-            echo "$GREETING"; echo "$IP"; id -un; pwd; cat dir/password; echo; stat -c %a dir/password
+            echo "$GREETING"; echo "$IP"; id -un; hostname; pwd; cat dir/password; echo; stat -c %a dir/password
             getent hosts db-rw | cut -d' ' -f1; getent hosts db-rw.default.svc.cluster.local | cut -d' ' -f1
             getent hosts other.elsewhere | cut -d' ' -f1; getent hosts other >/dev/null || echo no-short-name
             getent hosts localhost | cut -d' ' -f1; touch x 2>/dev/null || echo read-only
             """;
         var output = await ExecAsync(env, "probe-me", ["sh", "-c", script]);
         Assert.Equal(
-            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\n/etc/sec\npa$$ word\n600\n127.23.0.9\n127.23.0.9\n127.23.0.10\nno-short-name\n{ip}\nread-only\n",
+            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\nprobe-me\n/etc/sec\npa$$ word\n600\n127.23.0.9\n127.23.0.9\n127.23.0.10\nno-short-name\n{ip}\nread-only\n",
             output);
 
         // A Service that appears later resolves too: /etc/hosts is kept up to date in place.
