@@ -31,16 +31,16 @@ internal static partial class MetricCatalog
     public static IReadOnlySet<string> NamesIn(string promql) =>
         OperatorMetricName().Matches(promql).Select(m => m.Value).ToHashSet();
 
-    /// <summary>The pgreplica_* string literals in the operator's C# source (where it declares its metrics).</summary>
-    public static IReadOnlySet<string> NamesInOperatorSource() => Directory
+    /// <summary>Families the operator's C# source registers (<c>registry.CreateGauge("pgreplica_…"</c>), name to type.</summary>
+    public static IReadOnlyDictionary<string, string> FamiliesInOperatorSource() => Directory
         .EnumerateFiles(RepositoryRoot.Combine("src", "Operator"), "*.cs", SearchOption.AllDirectories)
         .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-        .SelectMany(path => QuotedOperatorMetricName().Matches(File.ReadAllText(path)).Select(m => m.Groups["name"].Value))
-        .ToHashSet();
+        .SelectMany(path => Registration().Matches(File.ReadAllText(path)))
+        .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["type"].Value.ToLowerInvariant());
 
     [GeneratedRegex(@"\bpgreplica_[a-zA-Z0-9_]+")]
     private static partial Regex OperatorMetricName();
 
-    [GeneratedRegex("\"(?<name>pgreplica_[a-z0-9_]+)\"")]
-    private static partial Regex QuotedOperatorMetricName();
+    [GeneratedRegex("Create(?<type>Counter|Gauge|Histogram)\\(\\s*\"(?<name>pgreplica_[a-z0-9_]+)\"")]
+    private static partial Regex Registration();
 }
