@@ -1,2 +1,4 @@
-Console.Error.WriteLine("pgreplica: not built yet");
-return 1;
+using PgReplica.Operator.Cli;
+
+// `pgreplica` alone, or with only options, means `pgreplica run`, as the issue asks of the default subcommand.
+return await OperatorCommandLine.Build().Parse(OperatorCommandLine.WithDefaultSubcommand(args)).InvokeAsync();
