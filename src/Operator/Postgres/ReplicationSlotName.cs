@@ -5,7 +5,7 @@ namespace PgReplica.Operator.Postgres;
 /// <summary>Checks physical replication slot names: PostgreSQL allows only <c>[a-z0-9_]</c>, at most 63 bytes.</summary>
 public static partial class ReplicationSlotName
 {
-    [GeneratedRegex("^[a-z0-9_]{1,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9_]{1,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     /// <summary>True when PostgreSQL would accept the name as a replication slot.</summary>
