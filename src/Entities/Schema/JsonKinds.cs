@@ -35,6 +35,15 @@ internal static partial class JsonKinds
         },
     };
 
+    /// <summary>A schema keyword's string value, or null when absent or not a string.</summary>
+    public static string? Text(JsonNode? node) =>
+        node is JsonValue && node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+
+    /// <summary>A schema keyword's integer value (however the node was built), or null when absent or not an integer.</summary>
+    public static long? Long(JsonNode? node) =>
+        node is JsonValue && node.GetValueKind() == JsonValueKind.Number
+        && long.TryParse(node.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
+
     /// <summary>The number as a decimal (or the nearest double when out of decimal's range).</summary>
     public static double AsDouble(JsonNode value) =>
         double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);

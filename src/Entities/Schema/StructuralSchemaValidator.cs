@@ -52,7 +52,7 @@ public static class StructuralSchemaValidator
     public static JsonObject SchemaOf(JsonNode crd, string version)
     {
         var versions = crd["spec"]?["versions"] as JsonArray ?? throw new ArgumentException("CRD has no spec.versions", nameof(crd));
-        var match = versions.FirstOrDefault(v => v?["name"]?.GetValue<string>() == version)
+        var match = versions.FirstOrDefault(v => JsonKinds.Text(v?["name"]) == version)
             ?? throw new ArgumentException($"CRD has no version {version}", nameof(version));
         return match["schema"]?["openAPIV3Schema"] as JsonObject
             ?? throw new ArgumentException($"version {version} has no openAPIV3Schema", nameof(version));
@@ -66,7 +66,7 @@ public static class StructuralSchemaValidator
         schema[name] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.True;
 
     private static bool IsIntOrString(JsonObject schema) =>
-        Flag(schema, "x-kubernetes-int-or-string") || schema["format"]?.GetValue<string>() == "int-or-string";
+        Flag(schema, "x-kubernetes-int-or-string") || JsonKinds.Text(schema["format"]) == "int-or-string";
 
     private static void Check(JsonObject? schema, JsonNode? value, string path, List<SchemaViolation> violations)
     {
@@ -76,7 +76,7 @@ public static class StructuralSchemaValidator
         }
 
         var kind = JsonKinds.Of(value);
-        var type = schema["type"]?.GetValue<string>();
+        var type = JsonKinds.Text(schema["type"]);
         if (kind == JsonKinds.Null)
         {
             if (!Flag(schema, "nullable") && (type is not null || IsIntOrString(schema)))
@@ -133,14 +133,14 @@ public static class StructuralSchemaValidator
     private static void CheckNumber(JsonObject schema, JsonNode value, string kind, string path, List<SchemaViolation> violations)
     {
         var shown = value.ToJsonString();
-        var format = schema["format"]?.GetValue<string>();
+        var format = JsonKinds.Text(schema["format"]);
         if (kind == JsonKinds.Integer && format is "int32" &&
             !int.TryParse(shown, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
         {
             violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body must be of type int32: \"{shown}\""));
         }
 
-        if (schema["minimum"] is { } minimum)
+        if (schema["minimum"] is JsonValue minimum && minimum.GetValueKind() == System.Text.Json.JsonValueKind.Number)
         {
             var exclusive = Flag(schema, "exclusiveMinimum");
             var c = JsonKinds.Compare(value, minimum);
@@ -151,7 +151,7 @@ public static class StructuralSchemaValidator
             }
         }
 
-        if (schema["maximum"] is { } maximum)
+        if (schema["maximum"] is JsonValue maximum && maximum.GetValueKind() == System.Text.Json.JsonValueKind.Number)
         {
             var exclusive = Flag(schema, "exclusiveMaximum");
             var c = JsonKinds.Compare(value, maximum);
@@ -162,7 +162,7 @@ public static class StructuralSchemaValidator
             }
         }
 
-        if (schema["multipleOf"] is { } factor)
+        if (schema["multipleOf"] is JsonValue factor && factor.GetValueKind() == System.Text.Json.JsonValueKind.Number)
         {
             var remainder = Math.IEEERemainder(JsonKinds.AsDouble(value), JsonKinds.AsDouble(factor));
             if (Math.Abs(remainder) > 1e-9)
@@ -176,22 +176,22 @@ public static class StructuralSchemaValidator
     {
         var shown = JsonKinds.Print(JsonValue.Create(text));
         var length = text.EnumerateRunes().Count();
-        if (schema["maxLength"] is { } maxLength && length > maxLength.GetValue<long>())
+        if (JsonKinds.Long(schema["maxLength"]) is { } maxLength && length > maxLength)
         {
-            violations.Add(new(path, $"Too long: may not be longer than {maxLength.ToJsonString()}"));
+            violations.Add(new(path, $"Too long: may not be longer than {maxLength}"));
         }
 
-        if (schema["minLength"] is { } minLength && length < minLength.GetValue<long>())
+        if (JsonKinds.Long(schema["minLength"]) is { } minLength && length < minLength)
         {
-            violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body should be at least {minLength.ToJsonString()} chars long"));
+            violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body should be at least {minLength} chars long"));
         }
 
-        if (schema["pattern"]?.GetValue<string>() is { } pattern && !Re2Pattern.IsMatch(pattern, text))
+        if (JsonKinds.Text(schema["pattern"]) is { } pattern && !Re2Pattern.IsMatch(pattern, text))
         {
             violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body should match '{pattern}'"));
         }
 
-        var format = schema["format"]?.GetValue<string>();
+        var format = JsonKinds.Text(schema["format"]);
         if (format is not null && !StringFormats.IsValid(format, text))
         {
             violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body must be of type {format}: {shown}"));
@@ -200,18 +200,18 @@ public static class StructuralSchemaValidator
 
     private static void CheckArray(JsonObject schema, JsonArray list, string path, List<SchemaViolation> violations)
     {
-        if (schema["maxItems"] is { } maxItems && list.Count > maxItems.GetValue<long>())
+        if (JsonKinds.Long(schema["maxItems"]) is { } maxItems && list.Count > maxItems)
         {
-            violations.Add(new(path, $"Too many: {list.Count}: must have at most {maxItems.ToJsonString()} items"));
+            violations.Add(new(path, $"Too many: {list.Count}: must have at most {maxItems} items"));
         }
 
-        if (schema["minItems"] is { } minItems && list.Count < minItems.GetValue<long>())
+        if (JsonKinds.Long(schema["minItems"]) is { } minItems && list.Count < minItems)
         {
-            violations.Add(new(path, $"Invalid value: {list.Count}: {Body(path)} in body should have at least {minItems.ToJsonString()} items"));
+            violations.Add(new(path, $"Invalid value: {list.Count}: {Body(path)} in body should have at least {minItems} items"));
         }
 
-        var listType = schema["x-kubernetes-list-type"]?.GetValue<string>();
-        var keys = (schema["x-kubernetes-list-map-keys"] as JsonArray)?.Select(k => k!.GetValue<string>()).ToArray() ?? [];
+        var listType = JsonKinds.Text(schema["x-kubernetes-list-type"]);
+        var keys = (schema["x-kubernetes-list-map-keys"] as JsonArray)?.Select(k => JsonKinds.Text(k) ?? "").ToArray() ?? [];
         var seen = new List<JsonNode?>();
         for (var i = 0; i < list.Count; i++)
         {
@@ -239,19 +239,19 @@ public static class StructuralSchemaValidator
 
     private static void CheckObject(JsonObject schema, JsonObject map, string path, List<SchemaViolation> violations)
     {
-        if (schema["maxProperties"] is { } maxProperties && map.Count > maxProperties.GetValue<long>())
+        if (JsonKinds.Long(schema["maxProperties"]) is { } maxProperties && map.Count > maxProperties)
         {
-            violations.Add(new(path, $"Too many: {map.Count}: must have at most {maxProperties.ToJsonString()} items"));
+            violations.Add(new(path, $"Too many: {map.Count}: must have at most {maxProperties} items"));
         }
 
-        if (schema["minProperties"] is { } minProperties && map.Count < minProperties.GetValue<long>())
+        if (JsonKinds.Long(schema["minProperties"]) is { } minProperties && map.Count < minProperties)
         {
-            violations.Add(new(path, $"Invalid value: {map.Count}: {Body(path)} in body should have at least {minProperties.ToJsonString()} properties"));
+            violations.Add(new(path, $"Invalid value: {map.Count}: {Body(path)} in body should have at least {minProperties} properties"));
         }
 
         if (schema["required"] is JsonArray required)
         {
-            foreach (var name in required.Select(r => r!.GetValue<string>()))
+            foreach (var name in required.Select(JsonKinds.Text).OfType<string>())
             {
                 if (!map.ContainsKey(name))
                 {

@@ -32,6 +32,7 @@ public static class PostgresReplicaSetRules
     public static IReadOnlyList<SchemaViolation> CheckAll(PostgresReplicaSet resource, PostgresReplicaSet? old = null)
     {
         var json = JsonSerializer.SerializeToNode(resource)!;
+        StructuralSchemaValidator.ApplyDefaults(CrdSchema.Value, json); // drops nulls such as "status": null, as the server does
         var violations = new List<SchemaViolation>(StructuralSchemaValidator.Validate(CrdSchema.Value, json));
         violations.AddRange(Check(resource, old));
         return violations;

@@ -133,6 +133,7 @@ public sealed class PostgresqlSpec
         + "Settings that replication depends on (wal_level, max_wal_senders, max_replication_slots, hot_standby, "
         + "primary_conninfo, primary_slot_name, synchronous_standby_names, max_slot_wal_keep_size, listen_addresses, "
         + "port, unix_socket_directories and file locations) belong to the operator and are rejected here.")]
+    [DefaultEmptyObject]
     [MaxProperties(MaxParameters)]
     [MaxLength(1024, Target = SchemaTarget.Values)]
     [Pattern(Patterns.SingleLine, Target = SchemaTarget.Values)]
