@@ -118,6 +118,26 @@ public sealed class ControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunsAgainAfterAStopWithFreshCaches()
+    {
+        var reconciler = new RecordingReconciler();
+        await client.CreateAsync(Thing.Named("a"));
+        var controller = new Controller<Thing>(client, reconciler, new ControllerOptions { Namespace = "default", ResyncPeriod = null });
+        using (var firstTerm = new CancellationTokenSource())
+        {
+            var first = controller.RunAsync(firstTerm.Token);
+            await Eventually.TrueAsync(() => reconciler.Count("default/a") == 1);
+            await firstTerm.CancelAsync();
+            await first;
+        }
+
+        await client.CreateAsync(Thing.Named("b"));
+        running = controller.RunAsync(cts.Token);
+        await Eventually.TrueAsync(() => reconciler.Count("default/b") == 1 && reconciler.Count("default/a") == 2);
+        Assert.Equal(2, controller.Store.Count);
+    }
+
+    [Fact]
     public async Task ResyncRequeuesEveryCachedEntity()
     {
         var reconciler = new RecordingReconciler();

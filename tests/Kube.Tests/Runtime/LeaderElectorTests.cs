@@ -124,6 +124,25 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentCandidatesForAReleasedLeaseProduceExactlyOneWinner()
+    {
+        using var setup = server.Client();
+        await setup.CreateAsync(new Lease
+        {
+            Metadata = new ObjectMeta { Name = "pgreplica-leader", Namespace = "default" },
+            Spec = new LeaseSpec { HolderIdentity = null, LeaseDurationSeconds = 1, LeaseTransitions = 4 },
+        });
+        var clients = Enumerable.Range(0, 8).Select(i => server.Client(token: $"c{i}")).ToList();
+        var electors = clients.Select((c, i) => new LeaderElector(c, Config($"c{i}"))).ToList();
+        var wins = await Task.WhenAll(electors.Select(e => e.TryAcquireOrRenewAsync(CancellationToken.None)));
+        Assert.Single(wins, w => w);
+        var lease = await LeaseAsync();
+        Assert.Equal($"c{Array.IndexOf(wins, true)}", lease.Spec!.HolderIdentity);
+        Assert.Equal(5, lease.Spec.LeaseTransitions);
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
     public async Task LeaderStopsWhenAnotherHolderOverwritesTheLease()
     {
         await using var a = new Candidate(server, "a");
