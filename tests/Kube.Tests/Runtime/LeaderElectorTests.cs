@@ -143,6 +143,23 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FailingWorkEndsTheTermReleasesTheLeaseAndRethrows()
+    {
+        using var client = server.Client(token: "a");
+        var elector = new LeaderElector(client, Config("a"));
+        var stopped = 0;
+        elector.OnStoppedLeading += () => stopped++;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => elector.RunAsync(_ => throw new InvalidOperationException("boom"), cts.Token));
+        Assert.Equal("boom", e.Message);
+        Assert.Equal(1, stopped);
+        Assert.False(elector.IsLeader);
+        var lease = await LeaseAsync();
+        Assert.True(string.IsNullOrEmpty(lease.Spec!.HolderIdentity));
+        Assert.Equal(1, lease.Spec.LeaseDurationSeconds);
+    }
+
+    [Fact]
     public async Task LeaderStopsWhenAnotherHolderOverwritesTheLease()
     {
         await using var a = new Candidate(server, "a");
