@@ -41,20 +41,20 @@ public sealed class Controller<TEntity>
     /// <summary>Keys waiting for a worker.</summary>
     public int QueueDepth => Queue.Count;
 
-    /// <summary>Watches <typeparamref name="TChild"/> and queues the <typeparamref name="TEntity"/> named in its ownerReferences.</summary>
-    public Controller<TEntity> Owns<TChild>()
+    /// <summary>Watches <typeparamref name="TChild"/> (optionally only those matching <paramref name="labelSelector"/>) and queues the <typeparamref name="TEntity"/> named in its ownerReferences.</summary>
+    public Controller<TEntity> Owns<TChild>(string? labelSelector = null)
         where TChild : class, IKubernetesObject =>
-        Watches<TChild>(child => OwnerMapping.OwnersOf<TEntity>(child));
+        Watches<TChild>(child => OwnerMapping.OwnersOf<TEntity>(child), labelSelector);
 
     /// <summary>Watches <typeparamref name="TOther"/> and queues the entity keys <paramref name="map"/> returns.</summary>
-    public Controller<TEntity> Watches<TOther>(Func<TOther, IEnumerable<ObjectRef>> map)
+    public Controller<TEntity> Watches<TOther>(Func<TOther, IEnumerable<ObjectRef>> map, string? labelSelector = null)
         where TOther : class, IKubernetesObject
     {
         secondaryStores[typeof(TOther)] = new Store<TOther>();
         secondaryWatches.Add(async ct =>
         {
             var store = (Store<TOther>)secondaryStores[typeof(TOther)];
-            var watcher = new Watcher<TOther>(client, WatcherOptionsFor(null));
+            var watcher = new Watcher<TOther>(client, WatcherOptionsFor(labelSelector));
             await foreach (var ev in watcher.RunAsync(ct).Reflect(store).WithCancellation(ct))
             {
                 if (ev.Object is { } obj)
