@@ -32,7 +32,10 @@ public class ClientCrudTests
         Assert.Equal(2, replaced.Metadata.Generation);
         Assert.NotEqual(got.Metadata.ResourceVersion, replaced.Metadata.ResourceVersion);
 
-        var deleted = await client.DeleteAsync<Thing>("a", "default", new DeleteOptions { PropagationPolicy = "Background" });
+        var deleted = await client.DeleteAsync<Thing>("a", "default", new DeleteOptions { PropagationPolicy = "Foreground" });
+        var deleteBody = JsonNode.Parse(server.Bodies.Single(b => b.Request == "DELETE /apis/example.io/v1/namespaces/default/things/a").Body)!;
+        Assert.Equal("Foreground", (string?)deleteBody["propagationPolicy"]);
+        Assert.Equal("DeleteOptions", (string?)deleteBody["kind"]);
         Assert.False(deleted.Pending);
         Assert.Equal("Success", deleted.Status!.Outcome);
         Assert.Null(await client.GetAsync<Thing>("a", "default"));
