@@ -104,3 +104,61 @@ public sealed class DeletionTests : IAsyncLifetime
         Assert.Null(dep!["metadata"]!["ownerReferences"]);
     }
 }
+
+public sealed class PodDeletionTests : IAsyncLifetime
+{
+    private const string Pods = "/api/v1/namespaces/default/pods";
+    private TestSandbox _s = null!;
+
+    public async Task InitializeAsync() => _s = await TestSandbox.StartAsync();
+
+    public async Task DisposeAsync() => await _s.DisposeAsync();
+
+    private static JsonObject Pod(string name, string? node)
+    {
+        var spec = new JsonObject
+        {
+            ["terminationGracePeriodSeconds"] = 7,
+            ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = "postgres:17" }),
+        };
+        if (node is not null)
+        {
+            spec["nodeName"] = node;
+        }
+
+        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod", ["metadata"] = new JsonObject { ["name"] = name }, ["spec"] = spec };
+    }
+
+    [Fact]
+    public async Task APodOnTheNodeTerminatesGracefullyUntilForcedOrRemovedByTheNode()
+    {
+        await _s.PostAsync(Pods, Pod("running", "sandbox"));
+        var (code, deleting) = await _s.DeleteAsync($"{Pods}/running");
+        Assert.Equal(200, code);
+        Assert.Equal(7, deleting!["metadata"]!["deletionGracePeriodSeconds"]!.GetValue<long>());
+        Assert.NotNull(deleting["metadata"]!["deletionTimestamp"]);
+
+        // Other writers (labels, status) do not end it early.
+        var (_, patched) = await _s.MergePatchAsync($"{Pods}/running", JsonNode.Parse("""{"metadata":{"labels":{"x":"y"}}}""")!);
+        Assert.Equal("y", patched!["metadata"]!["labels"]!["x"]!.GetValue<string>());
+        var table = JsonNode.Parse(await (await _s.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, Pods)
+        {
+            Headers = { { "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io" } },
+        })).Content.ReadAsStringAsync())!;
+        Assert.Equal("Terminating", table["rows"]![0]!["cells"]![2]!.GetValue<string>());
+
+        (code, _) = await _s.DeleteAsync($"{Pods}/running", JsonNode.Parse("""{"gracePeriodSeconds":0}"""));
+        Assert.Equal(200, code);
+        Assert.Equal(404, (await _s.GetAsync($"{Pods}/running")).Code);
+    }
+
+    [Fact]
+    public async Task AnUnscheduledPodIsDeletedAtOnce()
+    {
+        await _s.PostAsync(Pods, Pod("pending", null));
+        var (code, status) = await _s.DeleteAsync($"{Pods}/pending");
+        Assert.Equal(200, code);
+        Assert.Equal("Success", status!["status"]!.GetValue<string>());
+        Assert.Equal(404, (await _s.GetAsync($"{Pods}/pending")).Code);
+    }
+}
