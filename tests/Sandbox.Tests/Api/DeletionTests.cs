@@ -162,3 +162,23 @@ public sealed class PodDeletionTests : IAsyncLifetime
         Assert.Equal(404, (await _s.GetAsync($"{Pods}/pending")).Code);
     }
 }
+
+public sealed class NamespaceDeletionTests : IAsyncLifetime
+{
+    private TestSandbox _s = null!;
+
+    public async Task InitializeAsync() => _s = await TestSandbox.StartAsync();
+
+    public async Task DisposeAsync() => await _s.DisposeAsync();
+
+    [Fact]
+    public async Task DeletingANamespaceDeletesItsObjects()
+    {
+        await _s.PostAsync("/api/v1/namespaces", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "doomed" } });
+        await _s.PostAsync("/api/v1/namespaces/doomed/configmaps", TestObjects.ConfigMap("inside"));
+        await _s.PostAsync(TestObjects.ConfigMaps, TestObjects.ConfigMap("outside"));
+        Assert.Equal(200, (await _s.DeleteAsync("/api/v1/namespaces/doomed")).Code);
+        await TestSandbox.Eventually(async () => (await _s.GetAsync("/api/v1/namespaces/doomed/configmaps/inside")).Code == 404, "contents deleted");
+        Assert.Equal(200, (await _s.GetAsync($"{TestObjects.ConfigMaps}/outside")).Code);
+    }
+}
