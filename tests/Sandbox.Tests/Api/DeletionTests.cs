@@ -182,3 +182,26 @@ public sealed class NamespaceDeletionTests : IAsyncLifetime
         Assert.Equal(200, (await _s.GetAsync($"{TestObjects.ConfigMaps}/outside")).Code);
     }
 }
+
+public sealed class CrdDeletionTests : IAsyncLifetime
+{
+    private TestSandbox _s = null!;
+
+    public async Task InitializeAsync()
+    {
+        _s = await TestSandbox.StartAsync();
+        await _s.InstallThingsCrdAsync();
+    }
+
+    public async Task DisposeAsync() => await _s.DisposeAsync();
+
+    [Fact]
+    public async Task DeletingACrdStopsServingItAndRemovesItsObjects()
+    {
+        await _s.PostAsync(TestObjects.Things, TestObjects.Thing("t"));
+        Assert.Equal(200, (await _s.DeleteAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/things.example.com")).Code);
+        await TestSandbox.Eventually(() => Task.FromResult(_s.Host.Store.List(new Store.ResourceType("example.com", "things"), null).Count == 0), "custom resources removed");
+        Assert.Equal(404, (await _s.GetAsync("/apis/example.com/v1")).Code);
+        Assert.Equal(404, (await _s.GetAsync(TestObjects.Things)).Code);
+    }
+}
