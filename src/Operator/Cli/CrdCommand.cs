@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PgReplica.Entities.V1Alpha1;
 
 namespace PgReplica.Operator.Cli;
 
@@ -11,8 +12,8 @@ public static class CrdCommand
         var cmd = new Command("crd", "Print the PostgresReplicaSet CustomResourceDefinition (YAML), generated from the C# types.");
         cmd.SetAction(_ =>
         {
-            Console.Error.WriteLine("pgreplica crd: the CRD generator is not built yet.");
-            return 2;
+            Console.Out.Write(PostgresReplicaSetCrd.Yaml);
+            return 0;
         });
         return cmd;
     }

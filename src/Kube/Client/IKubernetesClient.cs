@@ -1,0 +1,54 @@
+using PgReplica.Kube.Models;
+
+namespace PgReplica.Kube.Client;
+
+/// <summary>Typed access to the Kubernetes API, keyed by each type's [KubernetesEntity] attribute (KubeOps-like).</summary>
+public interface IKubernetesClient
+{
+    /// <summary>The configuration's namespace (context or service account), or "default".</summary>
+    string DefaultNamespace { get; }
+
+    /// <summary>GET one object; null on 404.</summary>
+    Task<T?> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+
+    /// <summary>LIST a namespace (or every namespace when <paramref name="ns"/> is null).</summary>
+    Task<KubernetesList<T>> ListAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+
+    /// <summary>POST a new object; 409 AlreadyExists throws.</summary>
+    Task<T> CreateAsync<T>(T obj, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+
+    /// <summary>PUT the object; its metadata.resourceVersion makes this a compare-and-swap (409 Conflict when stale).</summary>
+    Task<T> ReplaceAsync<T>(T obj, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+
+    /// <summary>PATCH the object with a merge or JSON patch.</summary>
+    Task<T> PatchAsync<T>(string name, string? ns, KubernetesPatch patch, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+
+    /// <summary>DELETE the object; 404 is not an error (the result says it was absent).</summary>
+    Task<DeleteResult<T>> DeleteAsync<T>(string name, string? ns = null, DeleteOptions? options = null, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+
+    /// <summary>PUT the status subresource.</summary>
+    Task<T> ReplaceStatusAsync<T>(T obj, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+
+    /// <summary>PATCH the status subresource.</summary>
+    Task<T> PatchStatusAsync<T>(string name, string? ns, KubernetesPatch patch, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+
+    /// <summary>GET the scale subresource of a <typeparamref name="T"/>.</summary>
+    Task<Scale> GetScaleAsync<T>(string name, string? ns, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+
+    /// <summary>PATCH the scale subresource of a <typeparamref name="T"/>.</summary>
+    Task<Scale> PatchScaleAsync<T>(string name, string? ns, KubernetesPatch patch, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+
+    /// <summary>One watch request: yields events until the server ends the stream; errors (dropped connection, non-200) throw.</summary>
+    IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default)
+        where T : class, IKubernetesObject;
+}

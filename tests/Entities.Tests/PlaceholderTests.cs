@@ -1,7 +1,0 @@
-namespace PgReplica.Entities.Tests;
-
-public class PlaceholderTests
-{
-    [Fact]
-    public void ProjectBuilds() => Assert.Equal(2, 1 + 1);
-}

@@ -1,0 +1,151 @@
+using PgReplica.Kube.Models;
+using PgReplica.Kube.Runtime;
+using PgReplica.Kube.Tests.Fakes;
+
+namespace PgReplica.Kube.Tests.Runtime;
+
+public sealed class LeaderElectorTests : IAsyncLifetime
+{
+    private FakeApiServer server = null!;
+
+    public async Task InitializeAsync() => server = await FakeApiServer.StartAsync();
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    private static LeaderElectionConfig Config(string id) => new("default", "pgreplica-leader", id)
+    {
+        LeaseDuration = TimeSpan.FromSeconds(2),
+        RenewDeadline = TimeSpan.FromSeconds(1),
+        RetryPeriod = TimeSpan.FromMilliseconds(100),
+    };
+
+    private sealed class Candidate : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource cts = new(TimeSpan.FromSeconds(60));
+
+        public Candidate(FakeApiServer server, string id)
+        {
+            Client = server.Client(token: id);
+            Elector = new LeaderElector(Client, Config(id));
+            Elector.OnStartedLeading += () => Interlocked.Increment(ref Started);
+            Elector.OnStoppedLeading += () => Interlocked.Increment(ref Stopped);
+            Running = Elector.RunAsync(async ct =>
+            {
+                Leading = true;
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                finally
+                {
+                    Leading = false;
+                }
+            }, cts.Token);
+        }
+
+        public int Started;
+        public int Stopped;
+
+        public PgReplica.Kube.Client.Kubernetes Client { get; }
+
+        public LeaderElector Elector { get; }
+
+        public Task Running { get; }
+
+        public volatile bool Leading;
+
+        public Task StopAsync()
+        {
+            cts.Cancel();
+            return Running;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            Client.Dispose();
+        }
+    }
+
+    private async Task<Lease> LeaseAsync()
+    {
+        using var client = server.Client();
+        return (await client.GetAsync<Lease>("pgreplica-leader", "default"))!;
+    }
+
+    [Fact]
+    public async Task AcquiresAnAbsentLeaseAndRenewsIt()
+    {
+        await using var a = new Candidate(server, "a");
+        await Eventually.TrueAsync(() => a.Leading && a.Elector.IsLeader);
+        var lease = await LeaseAsync();
+        Assert.Equal("a", lease.Spec!.HolderIdentity);
+        Assert.Equal(0, lease.Spec.LeaseTransitions);
+        Assert.Equal(2, lease.Spec.LeaseDurationSeconds);
+        var firstRenew = lease.Spec.RenewTime;
+
+        await Eventually.TrueAsync(async () => (await LeaseAsync()).Spec!.RenewTime > firstRenew, because: "the leader renews");
+        Assert.Equal(1, a.Started);
+        Assert.Contains(server.Requests, r => r.StartsWith("PUT /apis/coordination.k8s.io/v1/namespaces/default/leases/pgreplica-leader", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReleaseOnShutdownHandsOverToTheWaitingCandidate()
+    {
+        await using var a = new Candidate(server, "a");
+        await Eventually.TrueAsync(() => a.Leading);
+        await using var b = new Candidate(server, "b");
+        var renewTime = (await LeaseAsync()).Spec!.RenewTime;
+        await Eventually.TrueAsync(async () => (await LeaseAsync()).Spec!.RenewTime > renewTime && b.Elector.ObservedLeader == "a");
+        Assert.False(b.Leading);
+
+        await a.StopAsync();
+        Assert.Equal(1, a.Stopped);
+        Assert.False(a.Leading);
+        await Eventually.TrueAsync(() => b.Leading);
+        var lease = await LeaseAsync();
+        Assert.Equal("b", lease.Spec!.HolderIdentity);
+        Assert.Equal(1, lease.Spec.LeaseTransitions);
+    }
+
+    [Fact]
+    public async Task ALeaderThatCannotRenewStepsDownAndAnotherTakesOverAfterExpiry()
+    {
+        await using var a = new Candidate(server, "a");
+        await Eventually.TrueAsync(() => a.Leading);
+        await using var b = new Candidate(server, "b");
+        await Eventually.TrueAsync(() => b.Elector.ObservedLeader == "a");
+
+        // Cut a off from the API server: its renewals fail, so it must stop leading within the renew deadline.
+        server.Fault = r => r.Headers.Authorization == "Bearer a" ? (503, "ServiceUnavailable") : null;
+        await Eventually.TrueAsync(() => !a.Leading && a.Stopped == 1);
+        await Eventually.TrueAsync(() => b.Leading, because: "b takes the lease once it expired on b's clock");
+        Assert.Equal("b", (await LeaseAsync()).Spec!.HolderIdentity);
+    }
+
+    [Fact]
+    public async Task LeaderStopsWhenAnotherHolderOverwritesTheLease()
+    {
+        await using var a = new Candidate(server, "a");
+        await Eventually.TrueAsync(() => a.Leading);
+        using var intruder = server.Client();
+        await Eventually.TrueAsync(async () =>
+        {
+            var lease = (await intruder.GetAsync<Lease>("pgreplica-leader", "default"))!;
+            lease.Spec!.HolderIdentity = "c";
+            lease.Spec.LeaseDurationSeconds = 3600;
+            lease.Spec.RenewTime = DateTimeOffset.UtcNow;
+            try
+            {
+                await intruder.ReplaceAsync(lease);
+                return true;
+            }
+            catch (PgReplica.Kube.Client.KubernetesException e) when (e.IsConflict)
+            {
+                return false;
+            }
+        });
+        await Eventually.TrueAsync(() => !a.Leading && a.Stopped == 1);
+        Assert.Equal("c", a.Elector.ObservedLeader);
+    }
+}
