@@ -37,4 +37,17 @@ public sealed class ClientCallScanTests
         Assert.DoesNotContain(calls, call => call.Method == "WatchAsync");
         Assert.Contains(calls, call => call.Method == "CreateAsync");
     }
+
+    [Theory]
+    [InlineData("PgReplica.Kube.Runtime.LeaderElector", "coordination.k8s.io leases create,coordination.k8s.io leases get,coordination.k8s.io leases update")]
+    [InlineData("PgReplica.Kube.Runtime.EventRecorder", "core events create,core events patch")]
+    public void TheRuntimesComponentsNeedWhatTheyAreFor(string component, string expected)
+    {
+        using var scan = new ClientCallScan([Path.Combine(AppContext.BaseDirectory, "Kube.dll")], ClientPermissions.ClientTypes, _ => false);
+
+        var permissions = scan.Scan(type => type == component || type.StartsWith(component + "/", StringComparison.Ordinal))
+            .Select(ClientPermissions.For).Select(p => p.ToString()).Distinct().Order();
+
+        Assert.Equal(expected, string.Join(',', permissions));
+    }
 }
