@@ -110,16 +110,24 @@ public sealed class Kubernetes : IKubernetesClient, IDisposable
         where T : class, IKubernetesObject
     {
         var path = EntityInfo.Of<T>().CollectionPath(ns) + Query(options, watch: true);
-        using var request = NewRequest(HttpMethod.Get, path, null);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        if (!response.IsSuccessStatusCode)
+
+        // A server or proxy that stops talking without closing would hang the watch: give up a minute after its own timeout.
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (options?.TimeoutSeconds is int seconds)
         {
-            throw await ErrorFromAsync(response, ct);
+            guard.CancelAfter(TimeSpan.FromSeconds(seconds + 60));
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var request = NewRequest(HttpMethod.Get, path, null);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ErrorFromAsync(response, guard.Token);
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(guard.Token);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync(ct) is { } line)
+        while (await reader.ReadLineAsync(guard.Token) is { } line)
         {
             if (line.Length > 0)
             {

@@ -19,8 +19,12 @@ public sealed class Event : KubernetesObject
     /// <summary>Normal or Warning.</summary>
     [JsonPropertyName("type")] public string? Type { get; set; }
     [JsonPropertyName("count")] public int? Count { get; set; }
-    [JsonPropertyName("firstTimestamp")] public DateTimeOffset? FirstTimestamp { get; set; }
-    [JsonPropertyName("lastTimestamp")] public DateTimeOffset? LastTimestamp { get; set; }
+    [JsonPropertyName("firstTimestamp")]
+    [JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? FirstTimestamp { get; set; }
+    [JsonPropertyName("lastTimestamp")]
+    [JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? LastTimestamp { get; set; }
     [JsonPropertyName("eventTime")]
     [JsonConverter(typeof(MicroTimeConverter))]
     public DateTimeOffset? EventTime { get; set; }

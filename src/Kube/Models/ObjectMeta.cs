@@ -32,10 +32,12 @@ public sealed class ObjectMeta
 
     /// <summary>When the object was created.</summary>
     [JsonPropertyName("creationTimestamp")]
+    [JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? CreationTimestamp { get; set; }
 
     /// <summary>Set when deletion was requested while finalizers remain.</summary>
     [JsonPropertyName("deletionTimestamp")]
+    [JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? DeletionTimestamp { get; set; }
 
     /// <summary>Grace period requested for deletion.</summary>
@@ -108,6 +110,7 @@ public sealed class Condition
 
     /// <summary>When the status last changed.</summary>
     [JsonPropertyName("lastTransitionTime")]
+    [JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset LastTransitionTime { get; set; }
 
     /// <summary>CamelCase machine-readable reason.</summary>

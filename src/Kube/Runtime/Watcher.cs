@@ -67,6 +67,7 @@ public sealed class Watcher<T>(IKubernetesClient client, WatcherOptions? options
                 };
                 await using var stream = client.WatchAsync<T>(options.Namespace, watchOptions, ct).GetAsyncEnumerator(ct);
                 var failed = false;
+                var received = 0;
                 while (true)
                 {
                     WatchEvent<T> ev;
@@ -91,7 +92,7 @@ public sealed class Watcher<T>(IKubernetesClient client, WatcherOptions? options
                         break;
                     }
 
-                    backoff.Reset();
+                    received++;
                     switch (ev.Type)
                     {
                         case WatchEventType.Added or WatchEventType.Modified:
@@ -120,9 +121,15 @@ public sealed class Watcher<T>(IKubernetesClient client, WatcherOptions? options
                     }
                 }
 
-                if (failed)
+                // Back off after errors, and after streams that ended or expired without delivering anything,
+                // so a server that closes watches at once (or expires every RV) is not hammered.
+                if (failed || received == 0 || (relist && received == 1))
                 {
                     await DelayAsync(backoff.Next(), ct);
+                }
+                else
+                {
+                    backoff.Reset();
                 }
             }
         }

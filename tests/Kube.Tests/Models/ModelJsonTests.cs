@@ -73,6 +73,17 @@ public class ModelJsonTests
     }
 
     [Fact]
+    public void MetaTimesAreWrittenToTheSecondInUtc()
+    {
+        var at = new DateTimeOffset(2026, 1, 2, 5, 4, 5, TimeSpan.FromHours(2)).AddMilliseconds(789);
+        var node = JsonNode.Parse(KubernetesJson.Serialize(new Condition { Type = "Ready", LastTransitionTime = at }))!;
+        Assert.Equal("2026-01-02T03:04:05Z", (string?)node["lastTransitionTime"]);
+        var meta = JsonNode.Parse(KubernetesJson.Serialize(new ObjectMeta { Name = "x", CreationTimestamp = at }))!;
+        Assert.Equal("2026-01-02T03:04:05Z", (string?)meta["creationTimestamp"]);
+        Assert.Equal(at.AddMilliseconds(-789), KubernetesJson.Deserialize<ObjectMeta>(meta.ToJsonString())!.CreationTimestamp);
+    }
+
+    [Fact]
     public void StatusDecodesErrorBody()
     {
         const string json = """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"nope","reason":"NotFound","details":{"name":"x","kind":"pods"},"code":404}""";
