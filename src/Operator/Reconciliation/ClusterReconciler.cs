@@ -229,6 +229,15 @@ public sealed class ClusterReconciler(
             var database = await owner.ConnectAsync(cluster, names, inventory, primaryOrdinal, ct);
             if (database is null)
             {
+                // A primary that is down and was built from an older spec (say, a bad setting since fixed) is rebuilt
+                // with the current one; it serves nobody, and waiting would never end.
+                if (inventory.Pods.TryGetValue(primaryOrdinal, out var down) && down.Metadata.DeletionTimestamp is null
+                    && !StandbyStateRules.PodReady(down) && InstancePodBuilder.ConfigHashOf(down) != InstancePodBuilder.ConfigHash(cluster, parameters))
+                {
+                    await owner.DeleteAsync<Pod>(down.Metadata.Name!, cluster, ct);
+                    stepEvents.Add(ClusterEvent.Info("PrimaryRestarted", $"recreating primary pod {down.Metadata.Name} with the current settings"));
+                }
+
                 // Waiting for the primary is not an error: report it and look again soon.
                 await FinishAsync(inventory, primaryOrdinal, null, [], [], primaryUp: false);
                 return owner.options.WaitInterval;
@@ -263,8 +272,39 @@ public sealed class ClusterReconciler(
             await EnsureServiceAsync(inventory, ServiceBuilder.ReadOnly(cluster));
 
             var observation = await database.Replication.ObserveAsync(ct);
+            if (!mustWait && scalable && await RollOutAsync(inventory, primaryOrdinal, plan.Wanted, parameters, observation))
+            {
+                mustWait = true;
+            }
+
             await FinishAsync(inventory, primaryOrdinal, observation, plan.Wanted, plan.ToRemove, primaryUp: true);
             return mustWait ? owner.options.WaitInterval : owner.options.ObserveInterval;
+        }
+
+        /// <summary>
+        /// Pods built from an older spec (image, resources, settings) are recreated one at a time on their own
+        /// volume: first standbys that are down anyway, then streaming standbys while all others stream, then the
+        /// primary once every standby streams. Returns true when it restarted something (the pass then waits).
+        /// </summary>
+        private async Task<bool> RollOutAsync(ClusterInventory inventory, int primaryOrdinal, IReadOnlyList<int> wanted, PostgresParameters parameters, ReplicationObservation observation)
+        {
+            if (inventory.Pods.Values.Any(p => p.Metadata.DeletionTimestamp is not null)) return true;
+            var desired = InstancePodBuilder.ConfigHash(cluster, parameters);
+            bool Stale(int ordinal) => inventory.Pods.TryGetValue(ordinal, out var pod) && InstancePodBuilder.ConfigHashOf(pod) != desired;
+            bool Streaming(int ordinal) => observation.ForSlot(names.Slot(ordinal)) is { WalSenderPid: not null, State: "streaming" };
+
+            var target = wanted.Where(o => Stale(o) && !Streaming(o)).Order().Cast<int?>().FirstOrDefault();
+            if (target is null && wanted.All(o => inventory.Pods.ContainsKey(o) && Streaming(o)))
+            {
+                target = wanted.Where(Stale).Order().Cast<int?>().FirstOrDefault()
+                    ?? (Stale(primaryOrdinal) ? primaryOrdinal : null);
+            }
+
+            if (target is not { } ordinal) return false;
+            await owner.DeleteAsync<Pod>(names.Pod(ordinal), cluster, ct);
+            var role = ordinal == primaryOrdinal ? "Primary" : "Standby";
+            stepEvents.Add(ClusterEvent.Info($"{role}Restarted", $"recreating {role.ToLowerInvariant()} pod {names.Pod(ordinal)} on its volume to apply the current spec"));
+            return true;
         }
 
         /// <summary>Slot first, then PVC, Pod, Service: a standby cut short while being made always has its slot, so the plan keeps it.</summary>

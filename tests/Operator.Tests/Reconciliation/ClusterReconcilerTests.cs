@@ -185,6 +185,44 @@ public sealed class ClusterReconcilerTests
     }
 
     [Fact]
+    public async Task New_settings_roll_out_one_pod_at_a_time_standbys_first_on_the_same_volumes()
+    {
+        var sim = new SimulatedCluster();
+        await sim.ConvergeAsync();
+        var claims = sim.Kube.All<PersistentVolumeClaim>().ToDictionary(c => c.Metadata.Name!, c => c.Metadata.Uid);
+        sim.Kube.Mutate<PostgresReplicaSet>(SimulatedCluster.Namespace, "orders", c => c.Spec.Postgresql.Parameters["work_mem"] = "32MB");
+        var changed = sim.Resource!;
+        var desired = InstancePodBuilder.ConfigHash(changed, PostgresParameters.Merge(changed.Spec.Postgresql.Parameters, changed.Spec.Replication.MaxSlotWalKeepSize));
+        Assert.All(sim.Kube.All<Pod>(), p => Assert.NotEqual(desired, InstancePodBuilder.ConfigHashOf(p)));
+
+        await sim.ConvergeAsync();
+
+        Assert.All(sim.Kube.All<Pod>(), p => Assert.Equal(desired, InstancePodBuilder.ConfigHashOf(p)));
+        var deletes = sim.Kube.Log.Where(l => l.StartsWith("delete Pod", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["delete Pod orders-2", "delete Pod orders-3", "delete Pod orders-1"], deletes);
+        Assert.Equal(claims, sim.Kube.All<PersistentVolumeClaim>().ToDictionary(c => c.Metadata.Name!, c => c.Metadata.Uid));
+        Assert.Equal(["orders_2", "orders_3"], sim.SlotNames);
+        Assert.Equal(Phases.Ready, sim.Resource!.Status!.Phase);
+        Assert.Equal(2, sim.Events.Count("StandbyRestarted"));
+        Assert.Equal(1, sim.Events.Count("PrimaryRestarted"));
+    }
+
+    [Fact]
+    public async Task No_streaming_standby_is_restarted_while_another_is_down()
+    {
+        var sim = new SimulatedCluster();
+        await sim.ConvergeAsync();
+        sim.Kube.Mutate<PostgresReplicaSet>(SimulatedCluster.Namespace, "orders", c => c.Spec.Postgresql.Parameters["work_mem"] = "32MB");
+        // orders-2 stops streaming (and is stale): it is restarted, but orders-3 waits until orders-2 streams again.
+        sim.Database.Slots["orders_2"] = null;
+
+        await sim.PassAsync();
+        Assert.Equal(["delete Pod orders-2"], sim.Kube.Log.Where(l => l.StartsWith("delete Pod", StringComparison.Ordinal)));
+        await sim.PassAsync();
+        Assert.Single(sim.Kube.Log, l => l.StartsWith("delete Pod", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Killed_between_any_two_calls_the_next_passes_converge_to_the_same_cluster()
     {
         // Reference: create with 2 standbys, then scale to 3, then to 1, without crashes.
