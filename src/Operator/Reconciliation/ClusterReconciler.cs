@@ -159,7 +159,7 @@ public sealed class ClusterReconciler(
         return await database.AcceptsConnectionsAsync(ct) ? database : null;
     }
 
-    private async Task<T?> CreateAsync<T>(T desired, CancellationToken ct)
+    private async Task<T?> CreateAsync<T>(T desired, CancellationToken ct, List<string>? problems = null)
         where T : class, IKubernetesObject
     {
         try
@@ -169,6 +169,12 @@ public sealed class ClusterReconciler(
         catch (KubernetesException e) when (e.IsAlreadyExists)
         {
             // Made by an earlier pass whose list we did not see, or by someone else: not ours to replace.
+            return null;
+        }
+        catch (KubernetesException e) when (e.IsInvalid && problems is not null)
+        {
+            // The spec produced an object the API refuses (say, a storage size it cannot parse): report it, keep going.
+            problems.Add($"{desired.Kind} {desired.Metadata.Name} was refused: {e.Status.Message ?? e.Message}");
             return null;
         }
     }
@@ -212,14 +218,14 @@ public sealed class ClusterReconciler(
 
             // Secret: made once; an existing one is never replaced, or data made with its passwords would be locked out.
             var secret = await owner.kube.GetAsync<Secret>(names.ReplicationSecret, cluster.Metadata.Namespace, ct);
-            if (secret is null && await owner.CreateAsync(SecretBuilder.Build(cluster), ct) is not null)
+            if (secret is null && await owner.CreateAsync(SecretBuilder.Build(cluster), ct, problems) is not null)
             {
                 stepEvents.Add(ClusterEvent.Info("SecretCreated", $"created Secret {names.ReplicationSecret} with generated passwords"));
             }
 
             // Primary: PVC, Pod, -rw Service.
             await EnsureClaimAsync(inventory, primaryOrdinal);
-            if (!inventory.Pods.ContainsKey(primaryOrdinal) && await owner.CreateAsync(InstancePodBuilder.Primary(cluster, primaryOrdinal, parameters), ct) is not null)
+            if (!inventory.Pods.ContainsKey(primaryOrdinal) && await owner.CreateAsync(InstancePodBuilder.Primary(cluster, primaryOrdinal, parameters), ct, problems) is not null)
             {
                 stepEvents.Add(ClusterEvent.Info("PrimaryCreated", $"created primary pod {names.Pod(primaryOrdinal)}"));
             }
@@ -317,14 +323,14 @@ public sealed class ClusterReconciler(
             }
 
             await EnsureClaimAsync(inventory, ordinal);
-            if (!inventory.Pods.ContainsKey(ordinal) && await owner.CreateAsync(InstancePodBuilder.Standby(cluster, ordinal, parameters), ct) is not null)
+            if (!inventory.Pods.ContainsKey(ordinal) && await owner.CreateAsync(InstancePodBuilder.Standby(cluster, ordinal, parameters), ct, problems) is not null)
             {
                 stepEvents.Add(ClusterEvent.Info("StandbyCreated", $"created standby pod {names.Pod(ordinal)} streaming through slot {slot}"));
             }
 
             if (!inventory.Services.ContainsKey(ordinal))
             {
-                await owner.CreateAsync(ServiceBuilder.Instance(cluster, ordinal), ct);
+                await owner.CreateAsync(ServiceBuilder.Instance(cluster, ordinal), ct, problems);
             }
         }
 
@@ -360,12 +366,12 @@ public sealed class ClusterReconciler(
 
         private async Task EnsureClaimAsync(ClusterInventory inventory, int ordinal)
         {
-            if (!inventory.Claims.ContainsKey(ordinal)) await owner.CreateAsync(ClaimBuilder.Build(cluster, ordinal), ct);
+            if (!inventory.Claims.ContainsKey(ordinal)) await owner.CreateAsync(ClaimBuilder.Build(cluster, ordinal), ct, problems);
         }
 
         private async Task EnsureServiceAsync(ClusterInventory inventory, Service desired)
         {
-            if (!inventory.NamedServices.Contains(desired.Metadata.Name!)) await owner.CreateAsync(desired, ct);
+            if (!inventory.NamedServices.Contains(desired.Metadata.Name!)) await owner.CreateAsync(desired, ct, problems);
         }
 
         /// <summary>Status (written only when it changed, through the status subresource), Events, metrics.</summary>

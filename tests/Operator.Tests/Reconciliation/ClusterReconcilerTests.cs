@@ -169,6 +169,20 @@ public sealed class ClusterReconcilerTests
     }
 
     [Fact]
+    public async Task An_object_the_api_refuses_becomes_a_condition_not_a_crash_loop()
+    {
+        var sim = new SimulatedCluster();
+        sim.Kube.Validate = o => o is PersistentVolumeClaim ? "spec.resources.requests.storage: Invalid value: quantities must match the regular expression" : null;
+
+        await sim.PassAsync();
+
+        var invalid = ConditionList.Find(sim.Resource!.Status!.Conditions, StatusBuilder.SpecInvalid)!;
+        Assert.Equal("True", invalid.Status);
+        Assert.Contains("PersistentVolumeClaim orders-1-data was refused", invalid.Message);
+        Assert.Equal(1, sim.Events.Count("InvalidSpec"));
+    }
+
+    [Fact]
     public async Task Deleting_the_resource_stops_standbys_drops_their_slots_then_releases_it()
     {
         var sim = new SimulatedCluster();
