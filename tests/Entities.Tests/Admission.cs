@@ -26,4 +26,12 @@ internal static class Admission
     }
 
     public static List<string> AdmitSpec(string specJson) => Admit(Resource(specJson));
+
+    /// <summary>Defaults then validates a resource with the given spec; returns the violations themselves.</summary>
+    public static IReadOnlyList<SchemaViolation> AdmitSpecViolations(string specJson)
+    {
+        var resource = Resource(specJson);
+        StructuralSchemaValidator.ApplyDefaults(CrdSchema, resource);
+        return StructuralSchemaValidator.Validate(CrdSchema, resource);
+    }
 }

@@ -205,4 +205,9 @@ public class StructuralSchemaValidatorTests
             StructuralSchemaValidator.Validate(schema, new JsonObject { ["n"] = 4 }).Select(v => v.ToString()));
         Assert.Empty(StructuralSchemaValidator.Validate(schema, new JsonObject { ["n"] = 3L }));
     }
+
+    [Fact]
+    public void ErrorsOnTheWholeObjectSayBody() =>
+        Assert.Equal(["<root>: Invalid value: \"string\": body must be of type object: \"string\""],
+            Errors("""{"type": "object"}""", "\"text\""));
 }

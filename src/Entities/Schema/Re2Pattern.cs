@@ -13,10 +13,22 @@ public static class Re2Pattern
 {
     private static readonly ConcurrentDictionary<string, Regex> Cache = new(StringComparer.Ordinal);
 
-    /// <summary>True when value matches pattern anywhere (patterns anchor themselves with ^ and $).</summary>
-    public static bool IsMatch(string pattern, string value) =>
-        Cache.GetOrAdd(pattern, p => new Regex(Translate(p), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
-            .IsMatch(value);
+    /// <summary>
+    /// True when value matches pattern anywhere (patterns anchor themselves with ^ and $). A match that runs
+    /// past its time limit counts as no match: RE2 runs in linear time, so only a pathological pattern gets there.
+    /// </summary>
+    public static bool IsMatch(string pattern, string value)
+    {
+        var regex = Cache.GetOrAdd(pattern, p => new Regex(Translate(p), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+        try
+        {
+            return regex.IsMatch(value);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The .NET spelling of an RE2 pattern.</summary>
     public static string Translate(string pattern)

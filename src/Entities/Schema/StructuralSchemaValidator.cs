@@ -60,7 +60,8 @@ public static class StructuralSchemaValidator
 
     private static string Child(string path, string name) => path.Length == 0 ? name : path + "." + name;
 
-    private static string Body(string path) => path.Length == 0 ? "body" : path;
+    // The API server words errors on a field as "spec.x in body must …" and on the whole object as "body must …".
+    private static string Subject(string path) => path.Length == 0 ? "body" : path + " in body";
 
     private static bool Flag(JsonObject schema, string name) =>
         schema[name] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.True;
@@ -81,7 +82,7 @@ public static class StructuralSchemaValidator
         {
             if (!Flag(schema, "nullable") && (type is not null || IsIntOrString(schema)))
             {
-                violations.Add(new(path, $"Invalid value: \"null\": {Body(path)} in body must be of type {type ?? "integer-or-string"}: \"null\""));
+                violations.Add(new(path, $"Invalid value: \"null\": {Subject(path)} must be of type {type ?? "integer-or-string"}: \"null\""));
             }
 
             return;
@@ -91,13 +92,13 @@ public static class StructuralSchemaValidator
         {
             if (kind != JsonKinds.Integer && kind != JsonKinds.String)
             {
-                violations.Add(new(path, $"Invalid value: \"{kind}\": {Body(path)} in body must be of type integer-or-string: \"{kind}\""));
+                violations.Add(new(path, $"Invalid value: \"{kind}\": {Subject(path)} must be of type integer-or-string: \"{kind}\""));
                 return;
             }
         }
         else if (type is not null && !(type == kind || (type == JsonKinds.Number && kind == JsonKinds.Integer)))
         {
-            violations.Add(new(path, $"Invalid value: \"{kind}\": {Body(path)} in body must be of type {type}: \"{kind}\""));
+            violations.Add(new(path, $"Invalid value: \"{kind}\": {Subject(path)} must be of type {type}: \"{kind}\""));
             return;
         }
 
@@ -137,7 +138,7 @@ public static class StructuralSchemaValidator
         if (kind == JsonKinds.Integer && format is "int32" &&
             !int.TryParse(shown, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
         {
-            violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body must be of type int32: \"{shown}\""));
+            violations.Add(new(path, $"Invalid value: {shown}: {Subject(path)} must be of type int32: \"{shown}\""));
         }
 
         if (schema["minimum"] is JsonValue minimum && minimum.GetValueKind() == System.Text.Json.JsonValueKind.Number)
@@ -147,7 +148,7 @@ public static class StructuralSchemaValidator
             if (exclusive ? c <= 0 : c < 0)
             {
                 var relation = exclusive ? "greater than" : "greater than or equal to";
-                violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body should be {relation} {minimum.ToJsonString()}"));
+                violations.Add(new(path, $"Invalid value: {shown}: {Subject(path)} should be {relation} {minimum.ToJsonString()}"));
             }
         }
 
@@ -158,7 +159,7 @@ public static class StructuralSchemaValidator
             if (exclusive ? c >= 0 : c > 0)
             {
                 var relation = exclusive ? "less than" : "less than or equal to";
-                violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body should be {relation} {maximum.ToJsonString()}"));
+                violations.Add(new(path, $"Invalid value: {shown}: {Subject(path)} should be {relation} {maximum.ToJsonString()}"));
             }
         }
 
@@ -167,7 +168,7 @@ public static class StructuralSchemaValidator
             var remainder = Math.IEEERemainder(JsonKinds.AsDouble(value), JsonKinds.AsDouble(factor));
             if (Math.Abs(remainder) > 1e-9)
             {
-                violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body should be a multiple of {factor.ToJsonString()}"));
+                violations.Add(new(path, $"Invalid value: {shown}: {Subject(path)} should be a multiple of {factor.ToJsonString()}"));
             }
         }
     }
@@ -183,18 +184,18 @@ public static class StructuralSchemaValidator
 
         if (JsonKinds.Long(schema["minLength"]) is { } minLength && length < minLength)
         {
-            violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body should be at least {minLength} chars long"));
+            violations.Add(new(path, $"Invalid value: {shown}: {Subject(path)} should be at least {minLength} chars long"));
         }
 
         if (JsonKinds.Text(schema["pattern"]) is { } pattern && !Re2Pattern.IsMatch(pattern, text))
         {
-            violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body should match '{pattern}'"));
+            violations.Add(new(path, $"Invalid value: {shown}: {Subject(path)} should match '{pattern}'"));
         }
 
         var format = JsonKinds.Text(schema["format"]);
         if (format is not null && !StringFormats.IsValid(format, text))
         {
-            violations.Add(new(path, $"Invalid value: {shown}: {Body(path)} in body must be of type {format}: {shown}"));
+            violations.Add(new(path, $"Invalid value: {shown}: {Subject(path)} must be of type {format}: {shown}"));
         }
     }
 
@@ -207,7 +208,7 @@ public static class StructuralSchemaValidator
 
         if (JsonKinds.Long(schema["minItems"]) is { } minItems && list.Count < minItems)
         {
-            violations.Add(new(path, $"Invalid value: {list.Count}: {Body(path)} in body should have at least {minItems} items"));
+            violations.Add(new(path, $"Invalid value: {list.Count}: {Subject(path)} should have at least {minItems} items"));
         }
 
         var listType = JsonKinds.Text(schema["x-kubernetes-list-type"]);
@@ -246,7 +247,7 @@ public static class StructuralSchemaValidator
 
         if (JsonKinds.Long(schema["minProperties"]) is { } minProperties && map.Count < minProperties)
         {
-            violations.Add(new(path, $"Invalid value: {map.Count}: {Body(path)} in body should have at least {minProperties} properties"));
+            violations.Add(new(path, $"Invalid value: {map.Count}: {Subject(path)} should have at least {minProperties} properties"));
         }
 
         if (schema["required"] is JsonArray required)
@@ -287,17 +288,17 @@ public static class StructuralSchemaValidator
 
         if (schema["anyOf"] is JsonArray anyOf && !anyOf.Any(part => Validate(part!, value).Count == 0))
         {
-            violations.Add(new(path, $"Invalid value: {JsonKinds.Print(value)}: {Body(path)} in body must validate at least one schema (anyOf)"));
+            violations.Add(new(path, $"Invalid value: {JsonKinds.Print(value)}: {Subject(path)} must validate at least one schema (anyOf)"));
         }
 
         if (schema["oneOf"] is JsonArray oneOf && oneOf.Count(part => Validate(part!, value).Count == 0) != 1)
         {
-            violations.Add(new(path, $"Invalid value: {JsonKinds.Print(value)}: {Body(path)} in body must validate one and only one schema (oneOf)"));
+            violations.Add(new(path, $"Invalid value: {JsonKinds.Print(value)}: {Subject(path)} must validate one and only one schema (oneOf)"));
         }
 
         if (schema["not"] is JsonObject not && Validate(not, value).Count == 0)
         {
-            violations.Add(new(path, $"Invalid value: {JsonKinds.Print(value)}: {Body(path)} in body must not validate the schema (not)"));
+            violations.Add(new(path, $"Invalid value: {JsonKinds.Print(value)}: {Subject(path)} must not validate the schema (not)"));
         }
     }
 

@@ -75,3 +75,19 @@ public static class SynchronousMethods
     /// <summary><c>FIRST n (…)</c>: commits wait for the first n standbys in priority order.</summary>
     public const string First = "first";
 }
+
+/// <summary>Types of <c>status.conditions</c> (metav1.Condition shape).</summary>
+public static class ConditionTypes
+{
+    /// <summary>True when the primary runs and every wanted standby streams.</summary>
+    public const string Ready = "Ready";
+
+    /// <summary>True while the operator is still creating, cloning or removing instances.</summary>
+    public const string Progressing = "Progressing";
+
+    /// <summary>True when an instance is missing, failing or disconnected.</summary>
+    public const string Degraded = "Degraded";
+
+    /// <summary>True when the spec breaks a rule of <see cref="PostgresReplicaSetRules"/>; the operator then leaves the cluster as it is.</summary>
+    public const string SpecInvalid = "SpecInvalid";
+}

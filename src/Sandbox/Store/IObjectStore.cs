@@ -45,8 +45,17 @@ public interface IObjectStore
     /// <summary>The current global resourceVersion.</summary>
     long CurrentResourceVersion { get; }
 
-    /// <summary>Calls handler for every later change, synchronously after it is stored, until disposed.</summary>
+    /// <summary>
+    /// Calls handler for every later change, after it is stored, until disposed. Handlers run one event at a time,
+    /// in resourceVersion order; a write made from inside a handler is delivered after the handler returns.
+    /// </summary>
     IDisposable Subscribe(Action<StoreEvent> handler);
+
+    /// <summary>
+    /// The recent changes with a resourceVersion above <paramref name="resourceVersion"/>, oldest first,
+    /// or null when that version is older than the window the store keeps (a watch answers 410 Expired then).
+    /// </summary>
+    IReadOnlyList<StoreEvent>? EventsAfter(long resourceVersion);
 }
 
 /// <summary>A store rule was broken; Reason is the Kubernetes Status reason (NotFound, AlreadyExists, Conflict, Invalid).</summary>

@@ -1,0 +1,26 @@
+using PgReplica.Entities.Naming;
+using PgReplica.Entities.V1Alpha1;
+using PgReplica.Kube.Models;
+
+namespace PgReplica.Operator.Reconciliation.Builders;
+
+/// <summary>The PersistentVolumeClaim holding one instance's data directory.</summary>
+public static class ClaimBuilder
+{
+    /// <summary>A ReadWriteOnce claim of spec.storage.size for instance ordinal.</summary>
+    public static PersistentVolumeClaim Build(PostgresReplicaSet cluster, int ordinal)
+    {
+        var names = new ClusterNames(cluster.Metadata.Name!);
+        var labels = new Dictionary<string, string>(names.ClusterLabels()) { [Labels.Instance] = names.Pod(ordinal) };
+        return new PersistentVolumeClaim
+        {
+            Metadata = OwnedMetadata.For(cluster, names.DataVolumeClaim(ordinal), labels),
+            Spec = new PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteOnce"],
+                StorageClassName = cluster.Spec.Storage.StorageClassName,
+                Resources = new ResourceRequirements { Requests = new Dictionary<string, string> { ["storage"] = cluster.Spec.Storage.Size } },
+            },
+        };
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using PgReplica.Entities.Naming;
+using PgReplica.Entities.V1Alpha1;
+using PgReplica.Kube.Models;
+
+namespace PgReplica.Operator.Reconciliation.Builders;
+
+/// <summary>
+/// Pods of a cluster's instances, for a real cluster: the image from the spec, PGDATA on the instance's PVC,
+/// the postgres image's uid 999, an init container that prepares the data directory, then postgres.
+/// </summary>
+public static class InstancePodBuilder
+{
+    /// <summary>Where the PVC is mounted.</summary>
+    public const string DataMountPath = "/var/lib/postgresql/data";
+
+    /// <summary>The data directory: a subdirectory, so initdb finds it absent (not merely empty) and can set 0700.</summary>
+    public const string PgData = DataMountPath + "/pgdata";
+
+    /// <summary>uid and gid of the postgres user in the official images.</summary>
+    public const long PostgresUid = 999;
+
+    /// <summary>Name of the init container.</summary>
+    public const string InitContainerName = "init";
+
+    /// <summary>Name of the database container.</summary>
+    public const string PostgresContainerName = "postgres";
+
+    /// <summary>Annotation carrying a hash of the settings the pod was built with (to spot drift later).</summary>
+    public const string ConfigHashAnnotation = "pgreplica.io/config-hash";
+
+    /// <summary>The primary's pod: initdb on first start, then postgres.</summary>
+    public static Pod Primary(PostgresReplicaSet cluster, int ordinal, PostgresParameters parameters)
+    {
+        var names = new ClusterNames(cluster.Metadata.Name!);
+        var env = new List<EnvVar>
+        {
+            SecretEnv("POSTGRES_PASSWORD", names.ReplicationSecret, SecretBuilder.SuperuserPasswordKey),
+            SecretEnv("REPLICATION_PASSWORD", names.ReplicationSecret, SecretBuilder.ReplicationPasswordKey),
+            Literal("REPLICATION_USER", PgHba.ReplicationUser),
+        };
+        return Build(cluster, names, ordinal, Labels.PrimaryRole, InstanceScripts.InitPrimary, env, parameters);
+    }
+
+    /// <summary>A standby's pod: pg_basebackup from the -rw Service through its slot on first start, then postgres.</summary>
+    public static Pod Standby(PostgresReplicaSet cluster, int ordinal, PostgresParameters parameters)
+    {
+        var names = new ClusterNames(cluster.Metadata.Name!);
+        var env = new List<EnvVar>
+        {
+            SecretEnv("PGPASSWORD", names.ReplicationSecret, SecretBuilder.ReplicationPasswordKey),
+            Literal("REPLICATION_USER", PgHba.ReplicationUser),
+            Literal("PRIMARY_HOST", names.ReadWriteService),
+            Literal("SLOT_NAME", names.Slot(ordinal)),
+            Literal("POD_NAME", names.Pod(ordinal)),
+        };
+        return Build(cluster, names, ordinal, Labels.StandbyRole, InstanceScripts.InitStandby, env, parameters);
+    }
+
+    private static Pod Build(PostgresReplicaSet cluster, ClusterNames names, int ordinal, string role, string script, List<EnvVar> initEnv, PostgresParameters parameters)
+    {
+        var config = parameters.ToConfigFile();
+        var hba = PgHba.Build();
+        var common = new List<EnvVar> { Literal("PGDATA", PgData), Literal("PGPORT", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture)) };
+        var mounts = new List<VolumeMount> { new() { Name = "data", MountPath = DataMountPath } };
+        var metadata = OwnedMetadata.For(cluster, names.Pod(ordinal), names.InstanceLabels(ordinal, role));
+        metadata.Annotations = new Dictionary<string, string> { [ConfigHashAnnotation] = Hash(config + hba) };
+        return new Pod
+        {
+            Metadata = metadata,
+            Spec = new PodSpec
+            {
+                Hostname = names.Pod(ordinal),
+                RestartPolicy = "Always",
+                TerminationGracePeriodSeconds = 60,
+                SecurityContext = new PodSecurityContext { RunAsUser = PostgresUid, RunAsGroup = PostgresUid, FsGroup = PostgresUid, RunAsNonRoot = true },
+                Volumes =
+                [
+                    new Volume { Name = "data", PersistentVolumeClaim = new PersistentVolumeClaimVolumeSource { ClaimName = names.DataVolumeClaim(ordinal) } },
+                ],
+                InitContainers =
+                [
+                    new Container
+                    {
+                        Name = InitContainerName,
+                        Image = cluster.Spec.Image,
+                        Command = ["sh", "-c", script],
+                        Env = [.. common, .. initEnv, Literal("PGREPLICA_CONF", EscapeExpansion(config)), Literal("PGREPLICA_HBA", EscapeExpansion(hba))],
+                        VolumeMounts = mounts,
+                        SecurityContext = ContainerSecurity(),
+                    },
+                ],
+                Containers =
+                [
+                    new Container
+                    {
+                        Name = PostgresContainerName,
+                        Image = cluster.Spec.Image,
+                        Command = ["postgres", "-D", PgData],
+                        Env = common,
+                        Ports = [new ContainerPort { Name = ServiceBuilder.PortName, ContainerPortNumber = PostgresParameters.Port, Protocol = "TCP" }],
+                        VolumeMounts = mounts,
+                        Resources = Resources(cluster.Spec.Resources),
+                        SecurityContext = ContainerSecurity(),
+                        // Ready once it takes connections: a hot standby does after reaching consistency.
+                        ReadinessProbe = new Probe
+                        {
+                            // The image's default socket directory (/var/run/postgresql), where postgres listens too.
+                            Exec = new ExecAction { Command = ["pg_isready", "-q", "-p", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture), "-U", PgHba.Superuser] },
+                            PeriodSeconds = 5,
+                            TimeoutSeconds = 5,
+                            FailureThreshold = 3,
+                        },
+                        // Only the listening socket: a long crash recovery or WAL replay must not get the pod killed.
+                        LivenessProbe = new Probe
+                        {
+                            TcpSocket = new TcpSocketAction { Port = PostgresParameters.Port },
+                            InitialDelaySeconds = 30,
+                            PeriodSeconds = 10,
+                            TimeoutSeconds = 5,
+                            FailureThreshold = 6,
+                        },
+                    },
+                ],
+            },
+        };
+    }
+
+    private static SecurityContext ContainerSecurity() => new() { AllowPrivilegeEscalation = false, RunAsNonRoot = true };
+
+    private static ResourceRequirements? Resources(ResourcesSpec? spec) =>
+        spec is null || (spec.Limits is null && spec.Requests is null)
+            ? null
+            : new ResourceRequirements
+            {
+                Limits = spec.Limits is null ? null : new Dictionary<string, string>(spec.Limits),
+                Requests = spec.Requests is null ? null : new Dictionary<string, string>(spec.Requests),
+            };
+
+    // Kubernetes expands $(NAME) in env values; $$ is its escape for a literal $.
+    private static string EscapeExpansion(string value) => value.Replace("$", "$$", StringComparison.Ordinal);
+
+    private static EnvVar Literal(string name, string value) => new() { Name = name, Value = value };
+
+    private static EnvVar SecretEnv(string name, string secret, string key) => new()
+    {
+        Name = name,
+        ValueFrom = new EnvVarSource { SecretKeyRef = new SecretKeySelector { Name = secret, Key = key } },
+    };
+
+    private static string Hash(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
+}

@@ -1,0 +1,72 @@
+using System.Text;
+
+namespace PgReplica.Sandbox.Node;
+
+/// <summary>One bind mount inside a container's mount namespace.</summary>
+internal sealed record BindMount(string Source, string Target, bool ReadOnly);
+
+/// <summary>
+/// Builds the small shell scripts that set a container up: run by <c>unshare --mount --propagation private</c>,
+/// the launcher bind-mounts the volumes, /etc/hosts and the socket directory, then drops to the run-as user
+/// with setpriv and execs the container's argv (so the container keeps the launcher's pid).
+/// </summary>
+internal static class LaunchScript
+{
+    /// <summary>The launcher: mounts, optional log redirection, cd, then <c>exec setpriv … -- "$@"</c>.</summary>
+    public static string Launcher(IReadOnlyList<BindMount> mounts, string? logPath, string workingDir, string user, string? hostname = null)
+    {
+        var sb = new StringBuilder();
+        sb.Append("#!/bin/sh\n");
+        // fd 3 keeps the pipe to the agent, which learns on it when the set-up is done.
+        sb.Append("exec 3>&1\n");
+        if (logPath is not null)
+        {
+            // Before the mounts, so that even a failing mount ends up in the container's log.
+            sb.Append("exec </dev/null >>").Append(Quote(logPath)).Append(" 2>&1\n");
+        }
+
+        sb.Append("set -e\n");
+        foreach (var m in mounts)
+        {
+            var src = Quote(m.Source);
+            var dst = Quote(m.Target);
+            // Mount points must exist; a file needs a file, a directory a directory.
+            sb.Append("if [ -d ").Append(src).Append(" ]; then /bin/mkdir -p ").Append(dst)
+              .Append("; elif [ ! -e ").Append(dst).Append(" ]; then /bin/mkdir -p \"$(/usr/bin/dirname ").Append(dst)
+              .Append(")\"; : > ").Append(dst).Append("; fi\n");
+            sb.Append("/bin/mount --bind ").Append(src).Append(' ').Append(dst).Append('\n');
+            if (m.ReadOnly)
+            {
+                sb.Append("/bin/mount -o remount,bind,ro ").Append(dst).Append('\n');
+            }
+        }
+
+        if (hostname is not null)
+        {
+            // The launcher runs in its own UTS namespace too, so this names only the pod's processes.
+            sb.Append("/bin/hostname ").Append(Quote(hostname)).Append('\n');
+        }
+
+        sb.Append("cd ").Append(Quote(workingDir)).Append('\n');
+        sb.Append("set +e\n");
+        sb.Append("echo ").Append(StartedLine).Append(" >&3\n");
+        sb.Append("exec 3>&-\n");
+        sb.Append("exec /usr/bin/setpriv --reuid=").Append(user).Append(" --regid=").Append(user)
+          .Append(" --init-groups -- \"$@\"\n");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The per-pod <c>postgres</c> found first on PATH: runs the real server bound to the pod's own address and
+    /// socket directory only, since every pod shares the host's network.
+    /// </summary>
+    public static string PostgresWrapper(string realPostgres, string podIp, string socketDirectory) =>
+        "#!/bin/sh\n" +
+        $"exec {Quote(realPostgres)} \"$@\" -c listen_addresses={Quote(podIp)} -c unix_socket_directories={Quote(socketDirectory)}\n";
+
+    /// <summary>What the launcher writes on its stdout once the namespace is set up, right before it execs the container.</summary>
+    public const string StartedLine = "sandbox-container-started";
+
+    /// <summary>Single-quotes a word for sh.</summary>
+    public static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+}

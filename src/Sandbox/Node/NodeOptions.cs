@@ -1,0 +1,29 @@
+namespace PgReplica.Sandbox.Node;
+
+/// <summary>Settings of the sandbox's one node.</summary>
+public sealed class NodeOptions
+{
+    /// <summary>Where pods (logs, emptyDirs, secrets), PVC directories and socket directories live. Must be traversable by <see cref="RunAsUser"/>.</summary>
+    public required string RootDirectory { get; init; }
+
+    /// <summary>The node's name, written to spec.nodeName of every pod.</summary>
+    public string NodeName { get; init; } = "sandbox";
+
+    /// <summary>OS user every container process runs as (postgres refuses to run as root).</summary>
+    public string RunAsUser { get; init; } = "postgres";
+
+    /// <summary>PostgreSQL bin directory; null picks the highest /usr/lib/postgresql/*/bin.</summary>
+    public string? PostgresBinDirectory { get; init; }
+
+    /// <summary>Second octet of the pod IP range 127.N.0.0/16.</summary>
+    public byte PodAddressOctet { get; init; } = 10;
+
+    /// <summary>First restart back-off of a crashed container; doubles up to <see cref="MaxRestartBackOff"/>.</summary>
+    public TimeSpan InitialRestartBackOff { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest restart back-off.</summary>
+    public TimeSpan MaxRestartBackOff { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a pod waiting for a Secret or PVC looks again.</summary>
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+
+namespace PgReplica.Sandbox.Node;
+
+/// <summary>
+/// The only image family the sandbox runs: <c>postgres</c> / <c>postgres:&lt;tag&gt;</c> (optionally docker.io/library/…),
+/// backed by the machine's PostgreSQL binaries whatever the tag says.
+/// </summary>
+internal sealed class PostgresImage
+{
+    private PostgresImage(string binDirectory, string version)
+    {
+        BinDirectory = binDirectory;
+        Version = version;
+    }
+
+    /// <summary>Directory holding postgres, initdb, pg_basebackup, psql, pg_ctl, pg_isready.</summary>
+    public string BinDirectory { get; }
+
+    /// <summary>The real server version, e.g. 15.18.</summary>
+    public string Version { get; }
+
+    /// <summary>What status.containerStatuses[].imageID reports: the binaries actually used.</summary>
+    public string ImageId => $"sandbox://postgresql@{Version}";
+
+    /// <summary>Major version, e.g. 15.</summary>
+    public string Major => Version.Split('.')[0];
+
+    /// <summary>True for postgres, postgres:17, docker.io/library/postgres:16-alpine, postgres@sha256:….</summary>
+    public static bool Accepts(string image)
+    {
+        var name = image;
+        var at = name.IndexOf('@');
+        if (at >= 0)
+        {
+            name = name[..at];
+        }
+
+        var lastSlash = name.LastIndexOf('/');
+        var colon = name.IndexOf(':', lastSlash + 1);
+        if (colon >= 0)
+        {
+            name = name[..colon];
+        }
+
+        return name is "postgres" or "library/postgres" or "docker.io/library/postgres" or "docker.io/postgres";
+    }
+
+    /// <summary>The environment the postgres image declares (its Dockerfile ENV lines), with PATH led by the pod's own bin directory.</summary>
+    public Dictionary<string, string> Environment(string podBinDirectory) => new(StringComparer.Ordinal)
+    {
+        ["PATH"] = $"{podBinDirectory}:{BinDirectory}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ["PGDATA"] = "/var/lib/postgresql/data",
+        ["PG_MAJOR"] = Major,
+        ["PG_VERSION"] = Version,
+        ["LANG"] = "C.UTF-8",
+        ["HOME"] = "/var/lib/postgresql",
+    };
+
+    /// <summary>
+    /// The argv to run: command+args as Kubernetes combines them with the image's ENTRYPOINT/CMD.
+    /// The image's entrypoint is taken as "run postgres" (CMD postgres; leading-dash args go to postgres),
+    /// without the docker image's initdb-on-empty step.
+    /// </summary>
+    public static IReadOnlyList<string> Argv(IReadOnlyList<string>? command, IReadOnlyList<string>? args)
+    {
+        if (command is { Count: > 0 })
+        {
+            return command.Concat(args ?? []).ToList();
+        }
+
+        if (args is { Count: > 0 })
+        {
+            return args[0].StartsWith('-') ? new[] { "postgres" }.Concat(args).ToList() : args.ToList();
+        }
+
+        return ["postgres"];
+    }
+
+    /// <summary>Finds the binaries: an explicit directory, else the highest /usr/lib/postgresql/*/bin, else pg_config --bindir.</summary>
+    public static PostgresImage Discover(string? binDirectory)
+    {
+        var dir = binDirectory ?? Directory.EnumerateDirectories("/usr/lib/postgresql")
+            .Select(d => Path.Combine(d, "bin"))
+            .Where(d => File.Exists(Path.Combine(d, "postgres")))
+            .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
+            .FirstOrDefault() ?? Run("pg_config", "--bindir").Trim();
+        // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+        var versionLine = Run(Path.Combine(dir, "postgres"), "--version");
+        var parts = versionLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var version = parts.Length >= 3 ? parts[2] : versionLine.Trim();
+        return new PostgresImage(dir, version);
+    }
+
+    private static string Run(string file, string arg)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, arg) { RedirectStandardOutput = true, UseShellExecute = false })
+            ?? throw new InvalidOperationException($"cannot run {file}");
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return output;
+    }
+}
