@@ -484,8 +484,8 @@ internal sealed class PodWorker
             try
             {
                 var facts = new PodFacts(Pod.Namespace, Pod.Name, Pod.Uid, PodIp, _ctx.HostIp, _ctx.Options.NodeName);
-                var env = ContainerEnvironment.Build(_ctx.Image.Environment(BinDirectory), slot.Spec.Env, facts,
-                    (secret, key) => PodVolumes.SecretValue(_ctx.Store, Pod.Namespace, secret, key));
+                var env = ContainerEnvironment.Build(_ctx.Image.Environment(BinDirectory), slot.Spec.Env, slot.Spec.EnvFrom, facts,
+                    (kind, name) => PodVolumes.SourceText(_ctx.Store, Pod.Namespace, kind, name));
                 env.TryAdd("HOSTNAME", Pod.Name);
                 var argv = PostgresImage.Argv(slot.Spec.Command, slot.Spec.Args)
                     .Select(a => ContainerEnvironment.Expand(a, env)).ToList();
