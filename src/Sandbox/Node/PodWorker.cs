@@ -198,7 +198,21 @@ internal sealed class PodWorker
         }
         catch (Exception e)
         {
+            // The pod fails instead of ending the worker: an ended worker would be started again at once.
             _ctx.Logger.LogError(e, "pod {Namespace}/{Pod} failed in the node agent", Pod.Namespace, Pod.Name);
+            _ctx.RecordEvent(Pod, "Warning", "Failed", $"The sandbox node agent could not run the pod: {e.Message}");
+            foreach (var s in _init.Concat(_main))
+            {
+                s.Process?.KillNow();
+            }
+
+            lock (_gate)
+            {
+                _failed = true;
+            }
+
+            Publish();
+            await StoppedAsync(ct).ConfigureAwait(false);
         }
         finally
         {

@@ -47,4 +47,15 @@ public class ProbeAndInitTests
         var initialized = looping["status"]!["conditions"]!.AsArray().First(c => c!["type"]!.ToString() == "Initialized")!;
         Assert.Equal("False", initialized["status"]!.ToString());
     }
+
+    [Fact]
+    public async Task PodTheAgentCannotRunFailsInsteadOfBeingRetried()
+    {
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 24);
+        env.CreatePod("""{"metadata":{"name":"bad"},"spec":{"containers":[{"name":"c","image":"postgres","command":["sleep","600"],"volumeMounts":[{"name":"nowhere","mountPath":"/x"}]}]}}""");
+        var pod = await env.WaitForPodAsync("bad", p => p["status"]?["phase"]?.ToString() == "Failed");
+        Assert.Contains(env.Store.List(ResourceType.Events, "default"), e => e["reason"]?.ToString() == "Failed" && e["message"]!.ToString().Contains("nowhere", StringComparison.Ordinal));
+        await Task.Delay(300);
+        Assert.Single(env.Store.List(ResourceType.Events, "default"), e => e["reason"]?.ToString() == "Failed");
+    }
 }
