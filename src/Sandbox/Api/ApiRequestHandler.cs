@@ -33,7 +33,15 @@ internal sealed class ApiRequestHandler(ObjectOperations ops, Func<IPodRuntime?>
         {
             // The client went away.
         }
-        catch (InvalidOperationException e) when (ctx.Response.HasStarted)
+        catch (StoreException e) when (!ctx.Response.HasStarted)
+        {
+            await WriteJsonAsync(ctx, e.Code, StatusObjects.Failure(e.Code, e.Reason, e.Message));
+        }
+        catch (Exception e) when (!ctx.Response.HasStarted && e is not OperationCanceledException)
+        {
+            await WriteJsonAsync(ctx, 500, StatusObjects.Failure(500, "InternalError", $"Internal error occurred: {e.Message}"));
+        }
+        catch (Exception e) when (ctx.Response.HasStarted)
         {
             _ = e; // Nothing more can be said once a stream has started.
         }
