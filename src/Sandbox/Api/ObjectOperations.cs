@@ -143,7 +143,14 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
             }
 
             var currentMeta = Meta(current);
+            // Deletion fields are the server's: a client can neither set nor clear them.
             meta["deletionTimestamp"] = currentMeta["deletionTimestamp"]?.DeepClone();
+            meta["deletionGracePeriodSeconds"] = currentMeta["deletionGracePeriodSeconds"]?.DeepClone();
+            if (meta["deletionGracePeriodSeconds"] is null)
+            {
+                meta.Remove("deletionGracePeriodSeconds");
+            }
+
             if (meta["deletionTimestamp"] is null)
             {
                 meta.Remove("deletionTimestamp");
