@@ -125,6 +125,7 @@ public class PodLifecycleTests
         env.CreatePod("""
         {"metadata":{"name":"probe-me"},
          "spec":{
+           "hostname":"db-host",
            "volumes":[{"name":"sec","secret":{"secretName":"s","defaultMode":384,"items":[{"key":"pass","path":"dir/password"}]}},
                       {"name":"conf","configMap":{"name":"cm","items":[{"key":"postgresql.conf","path":"pg.conf"}]}}],
            "containers":[{"name":"c","image":"postgres","command":["sleep","600"],"workingDir":"/etc/sec",
@@ -139,7 +140,7 @@ public class PodLifecycleTests
         var ip = pod["status"]!["podIP"]!.ToString();
 
         var script = """
-            echo "$GREETING"; echo "$IP"; id -un; hostname; pwd; cat dir/password; echo; stat -c %a dir/password
+            echo "$GREETING"; echo "$IP"; id -un; hostname; getent hosts db-host | cut -d' ' -f1; pwd; cat dir/password; echo; stat -c %a dir/password
             getent hosts db-rw | cut -d' ' -f1; getent hosts db-rw.default.svc.cluster.local | cut -d' ' -f1
             getent hosts other.elsewhere | cut -d' ' -f1; getent hosts other >/dev/null || echo no-short-name
             getent hosts localhost | cut -d' ' -f1; touch x 2>/dev/null || echo read-only
@@ -147,7 +148,7 @@ public class PodLifecycleTests
             """;
         var output = await ExecAsync(env, "probe-me", ["sh", "-c", script]);
         Assert.Equal(
-            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\nprobe-me\n/etc/sec\npa$$ word\n600\n127.23.0.9\n127.23.0.9\n127.23.0.10\nno-short-name\n{ip}\nread-only\nfast\nshared_buffers = 16MB\n",
+            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\ndb-host\n{ip}\n/etc/sec\npa$$ word\n600\n127.23.0.9\n127.23.0.9\n127.23.0.10\nno-short-name\n{ip}\nread-only\nfast\nshared_buffers = 16MB\n",
             output);
 
         // A Service that appears later resolves too: /etc/hosts is kept up to date in place.
