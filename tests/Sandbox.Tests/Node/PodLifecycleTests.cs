@@ -120,8 +120,8 @@ public class PodLifecycleTests
         await using var env = await NodeEnvironment.StartAsync(podOctet: 17);
         env.Create(ResourceType.Secrets, $$$"""{"metadata":{"name":"s"},"data":{"user":"{{{B64("alice")}}}","pass":"{{{B64("pa$$ word")}}}"}}""");
         env.Create(new ResourceType("", "configmaps"), """{"metadata":{"name":"cm"},"data":{"postgresql.conf":"shared_buffers = 16MB\n","mode":"fast"}}""");
-        env.Create(ResourceType.Services, """{"metadata":{"name":"db-rw"},"spec":{"clusterIP":"127.23.0.9","ports":[{"port":5432}]}}""");
-        env.Create(ResourceType.Services, """{"metadata":{"name":"other","namespace":"elsewhere"},"spec":{"clusterIP":"127.23.0.10","ports":[{"port":5432}]}}""", ns: "elsewhere");
+        env.Create(ResourceType.Services, """{"metadata":{"name":"db-rw"},"spec":{"clusterIP":"127.43.0.9","ports":[{"port":5432}]}}""");
+        env.Create(ResourceType.Services, """{"metadata":{"name":"other","namespace":"elsewhere"},"spec":{"clusterIP":"127.43.0.10","ports":[{"port":5432}]}}""", ns: "elsewhere");
         env.CreatePod("""
         {"metadata":{"name":"probe-me"},
          "spec":{
@@ -148,19 +148,19 @@ public class PodLifecycleTests
             """;
         var output = await ExecAsync(env, "probe-me", ["sh", "-c", script]);
         Assert.Equal(
-            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\ndb-host\n{ip}\n/etc/sec\npa$$ word\n600\n127.23.0.9\n127.23.0.9\n127.23.0.10\nno-short-name\n{ip}\nread-only\nfast\nshared_buffers = 16MB\n",
+            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\ndb-host\n{ip}\n/etc/sec\npa$$ word\n600\n127.43.0.9\n127.43.0.9\n127.43.0.10\nno-short-name\n{ip}\nread-only\nfast\nshared_buffers = 16MB\n",
             output);
 
         // A Service that appears later resolves too: /etc/hosts is kept up to date in place.
-        env.Create(ResourceType.Services, """{"metadata":{"name":"late"},"spec":{"clusterIP":"127.23.0.11","ports":[{"port":5432}]}}""");
+        env.Create(ResourceType.Services, """{"metadata":{"name":"late"},"spec":{"clusterIP":"127.43.0.11","ports":[{"port":5432}]}}""");
         var resolved = "";
-        for (var i = 0; i < 100 && !resolved.StartsWith("127.23.0.11", StringComparison.Ordinal); i++)
+        for (var i = 0; i < 100 && !resolved.StartsWith("127.43.0.11", StringComparison.Ordinal); i++)
         {
             await Task.Delay(100);
             resolved = await ExecAsync(env, "probe-me", ["sh", "-c", "getent hosts late || true"]);
         }
 
-        Assert.StartsWith("127.23.0.11", resolved, StringComparison.Ordinal);
+        Assert.StartsWith("127.43.0.11", resolved, StringComparison.Ordinal);
 
         // With a tty the command gets a terminal; stdin reaches it.
         var stdout = new MemoryStream();
