@@ -221,6 +221,11 @@ internal sealed class PodWorker
                 s.Process?.KillNow();
             }
 
+            if (LeftoverProcesses.KillPod(BinDirectory) is > 0 and var n)
+            {
+                _ctx.Logger.LogWarning("pod {Namespace}/{Pod}: killed {Count} processes that outlived its containers", Pod.Namespace, Pod.Name, n);
+            }
+
             Publish();
             TryDelete(PodDirectory);
             TryDelete(SocketDirectory);

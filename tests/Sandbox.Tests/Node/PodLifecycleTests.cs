@@ -85,6 +85,22 @@ public class PodLifecycleTests
     }
 
     [Fact]
+    public async Task ProcessesAContainerLeftBehindEndWithThePod()
+    {
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 27);
+        // The shell dies of SIGTERM at once; its background sleep (same group) and a setsid'd sleep would linger.
+        env.CreatePod("""{"metadata":{"name":"messy"},"spec":{"terminationGracePeriodSeconds":30,"containers":[{"name":"c","image":"postgres","command":["sh","-c","sleep 600 & setsid sleep 601 & wait"]}]}}""");
+        await env.WaitForPodAsync("messy", NodeEnvironment.IsReady);
+        await NodeEnvironment.WaitUntilAsync(() => NodeEnvironment.ProcessesMentioning(env.Root).Count == 3, "sh and two sleeps");
+        var pod = env.Pod("messy")!;
+        pod["metadata"]!["deletionTimestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        pod["metadata"]!["deletionGracePeriodSeconds"] = 30;
+        env.Store.Replace(ResourceType.Pods, "default", pod);
+        await NodeEnvironment.WaitUntilAsync(() => env.Pod("messy") is null, "pod removal", seconds: 20);
+        Assert.Empty(NodeEnvironment.ProcessesMentioning(env.Root));
+    }
+
+    [Fact]
     public async Task NonPostgresImageFailsWithErrImagePull()
     {
         await using var env = await NodeEnvironment.StartAsync(podOctet: 15);
