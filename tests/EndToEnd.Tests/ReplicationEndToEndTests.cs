@@ -4,7 +4,7 @@ using PgReplica.Entities.V1Alpha1;
 namespace PgReplica.EndToEnd.Tests;
 
 [Collection(SandboxCollection.Name)]
-public sealed class ReplicationEndToEndTests(SandboxFixture sandbox)
+public sealed class ReplicationEndToEndTests(SandboxFixture sandbox, Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Ns = "default";
 
@@ -12,6 +12,7 @@ public sealed class ReplicationEndToEndTests(SandboxFixture sandbox)
     public async Task Two_standbys_stream_from_their_slots_and_serve_reads_only()
     {
         const string name = "alpha";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await sandbox.Kubectl.ApplyAsync(SandboxFixture.ClusterYaml(Ns, name, 2));
 
         var ready = await SandboxFixture.EventuallyAsync(
@@ -19,6 +20,7 @@ public sealed class ReplicationEndToEndTests(SandboxFixture sandbox)
             c => c?.Status is { Phase: Phases.Ready, ReadyReplicas: 2 },
             c => $"phase {c?.Status?.Phase}, ready {c?.Status?.ReadyReplicas}, standbys {string.Join(",", c?.Status?.Standbys?.Select(s => $"{s.Name}:{s.State}") ?? [])}",
             seconds: 240);
+        output.WriteLine($"apply to Ready with 2 streaming standbys: {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(["alpha-2", "alpha-3"], ready!.Status!.Standbys!.Select(s => s.Name));
 
         await using var primary = await sandbox.ConnectAsync(Ns, name, "alpha-1");

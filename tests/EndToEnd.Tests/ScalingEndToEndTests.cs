@@ -6,7 +6,7 @@ using PgReplica.Kube.Models;
 namespace PgReplica.EndToEnd.Tests;
 
 [Collection(SandboxCollection.Name)]
-public sealed class ScalingEndToEndTests(SandboxFixture sandbox)
+public sealed class ScalingEndToEndTests(SandboxFixture sandbox, Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Ns = "default";
 
@@ -17,14 +17,18 @@ public sealed class ScalingEndToEndTests(SandboxFixture sandbox)
         await sandbox.Kubectl.ApplyAsync(SandboxFixture.ClusterYaml(Ns, name, 2));
         await WaitReadyAsync(name, 2);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await sandbox.Kubectl.RunAsync("scale", "postgresreplicaset", name, "-n", Ns, "--replicas=3");
         await WaitReadyAsync(name, 3);
+        output.WriteLine($"scale 2→3 to Ready: {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(["bravo-1", "bravo-2", "bravo-3", "bravo-4"], await PodNamesAsync(name));
         Assert.Equal(["bravo_2", "bravo_3", "bravo_4"], await SlotsAsync(name));
 
+        clock.Restart();
         await sandbox.Kubectl.RunAsync("scale", "postgresreplicaset", name, "-n", Ns, "--replicas=1");
         await WaitReadyAsync(name, 1);
         await SandboxFixture.EventuallyAsync(() => PodNamesAsync(name), p => p.Count == 2, p => string.Join(",", p));
+        output.WriteLine($"scale 3→1 to Ready with the pods gone: {clock.Elapsed.TotalSeconds:0.0} s");
 
         Assert.Equal(["bravo-1", "bravo-2"], await PodNamesAsync(name));
         Assert.Equal(["bravo_2"], await SlotsAsync(name));

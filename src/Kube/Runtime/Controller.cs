@@ -17,8 +17,9 @@ public sealed class Controller<TEntity>
     private readonly ControllerOptions options;
     private readonly List<Func<CancellationToken, Task>> secondaryWatches = [];
     private readonly ConcurrentDictionary<Type, object> secondaryStores = new();
-    private int runs;
+    private readonly List<Action> secondaryStoreResets = [];
     private readonly ConcurrentDictionary<ObjectRef, TEntity> tombstones = new();
+    private int runs;
 
     /// <summary>A controller for <typeparamref name="TEntity"/>; call <see cref="Owns{TChild}"/> before <see cref="RunAsync"/>.</summary>
     public Controller(IKubernetesClient client, IEntityController<TEntity> reconciler, ControllerOptions? options = null)
@@ -51,6 +52,7 @@ public sealed class Controller<TEntity>
         where TOther : class, IKubernetesObject
     {
         secondaryStores[typeof(TOther)] = new Store<TOther>();
+        secondaryStoreResets.Add(() => secondaryStores[typeof(TOther)] = new Store<TOther>());
         secondaryWatches.Add(async ct =>
         {
             var store = (Store<TOther>)secondaryStores[typeof(TOther)];
@@ -85,10 +87,7 @@ public sealed class Controller<TEntity>
             Store = new Store<TEntity>();
             Queue = new WorkQueue<ObjectRef>(options.ErrorBackoffBase, options.ErrorBackoffMax);
             tombstones.Clear();
-            foreach (var (type, store) in secondaryStores)
-            {
-                secondaryStores[type] = Activator.CreateInstance(store.GetType())!;
-            }
+            secondaryStoreResets.ForEach(reset => reset());
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

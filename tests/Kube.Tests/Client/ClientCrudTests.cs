@@ -192,6 +192,20 @@ public class ClientCrudTests
     }
 
     [Fact]
+    public async Task ClusterScopedKindsIgnoreTheNamespace()
+    {
+        await using var server = await FakeApiServer.StartAsync();
+        using var client = server.Client();
+        await client.CreateAsync(new Namespace { Metadata = new() { Name = "pg" } });
+        await client.CreateAsync(new ConfigMap { Metadata = new() { Name = "cfg", Namespace = "pg" }, Data = new() { ["k"] = "v" } });
+        Assert.NotNull(await client.GetAsync<Namespace>("pg", "ignored"));
+        Assert.Equal("v", (await client.GetAsync<ConfigMap>("cfg", "pg"))!.Data!["k"]);
+        Assert.Contains("POST /api/v1/namespaces", server.Requests);
+        Assert.Contains("GET /api/v1/namespaces/pg", server.Requests);
+        Assert.Contains("GET /api/v1/namespaces/pg/configmaps/cfg", server.Requests);
+    }
+
+    [Fact]
     public async Task BearerTokenIsSent()
     {
         await using var server = await FakeApiServer.StartAsync();

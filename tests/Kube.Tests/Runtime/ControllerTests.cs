@@ -118,6 +118,26 @@ public sealed class ControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADeletionMissedDuringAWatchOutageIsFoundByTheRelist()
+    {
+        var reconciler = new RecordingReconciler();
+        await client.CreateAsync(Thing.Named("a"));
+        await client.CreateAsync(Thing.Named("b"));
+        Start(reconciler);
+        await Eventually.TrueAsync(() => reconciler.Count("default/a") >= 1 && reconciler.Count("default/b") >= 1);
+        await Eventually.TrueAsync(() => server.RequestsMatching("/things?watch=true").Count >= 1 && server.OpenWatches >= 2);
+
+        server.Fault = r => r.Query["watch"] == "true" && r.Path.Value!.EndsWith("/things", StringComparison.Ordinal) ? (500, "InternalError") : null;
+        server.DropWatches();
+        await client.DeleteAsync<Thing>("b");
+        server.CompactedBelow = server.ResourceVersion;
+        server.Fault = null;
+
+        await Eventually.TrueAsync(() => reconciler.Deleted.Contains("default/b"), because: "the relist shows b is gone though no DELETED event arrived");
+        Assert.DoesNotContain("default/a", reconciler.Deleted);
+    }
+
+    [Fact]
     public async Task SameKeyIsNeverReconciledConcurrently()
     {
         var reconciler = new RecordingReconciler { Delay = TimeSpan.FromMilliseconds(30) };

@@ -100,6 +100,21 @@ public sealed partial class KindLabGuideTests(RenderedDefault rendered) : IClass
     }
 
     [Fact]
+    public void TheGuideUsesTheOperatorsLabelsSecretKeyAndSuperuser()
+    {
+        var sample = YamlDocuments.ParseFile(RepositoryRoot.Combine("config", "samples", "pgreplica_v1alpha1_postgresreplicaset.yaml"));
+        var names = new PgReplica.Entities.Naming.ClusterNames(KustomizeBuild.Name(sample)!);
+        var text = string.Join('\n', ShellLines);
+
+        Assert.Contains($"-l {PgReplica.Entities.Naming.Labels.Cluster}={names.Cluster}", text, StringComparison.Ordinal);
+        Assert.Contains($"-L {PgReplica.Entities.Naming.Labels.Role}", text, StringComparison.Ordinal);
+        Assert.Contains($"secret {names.ReplicationSecret} -o jsonpath='{{.data.{PgReplica.Operator.Reconciliation.Builders.SecretBuilder.SuperuserPasswordKey}}}'", text, StringComparison.Ordinal);
+        Assert.Contains($"-h {names.ReadOnlyService} -U {PgReplica.Operator.Reconciliation.PgHba.Superuser}", text, StringComparison.Ordinal);
+        Assert.All(Regex.Matches(text, @"psql -U (?<user>\w+)").Select(m => m.Groups["user"].Value),
+            user => Assert.Equal(PgReplica.Operator.Reconciliation.PgHba.Superuser, user));
+    }
+
+    [Fact]
     public void TheSandboxIsStartedThroughTheOperatorsSandboxSubcommand()
     {
         var start = Assert.Single(Blocks, b => b.Info == "sh sandbox-foreground").CommandLines.Single();
