@@ -11,9 +11,14 @@ public static class LogSetup
     public static readonly string[] Formats = ["text", "json"];
 
     /// <summary>A console logger factory writing to stderr in the chosen format at the chosen level.</summary>
-    public static ILoggerFactory Create(string format, LogLevel level) => LoggerFactory.Create(b =>
+    public static ILoggerFactory Create(string format, LogLevel level, IReadOnlyDictionary<string, LogLevel>? categories = null) => LoggerFactory.Create(b =>
     {
         b.SetMinimumLevel(level);
+        foreach (var (category, categoryLevel) in categories ?? new Dictionary<string, LogLevel>())
+        {
+            b.AddFilter(category, categoryLevel);
+        }
+
         b.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         b.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         if (format == "json")

@@ -11,6 +11,9 @@ namespace PgReplica.Operator.Cli;
 /// <summary>The running operator: metrics server, leader election, and the PostgresReplicaSet controller.</summary>
 public static class OperatorHost
 {
+    /// <summary>Log category of the one line per reconcile request (the sandbox quiets it by default).</summary>
+    public const string ReconcileLogCategory = "pgreplica.reconcile";
+
     /// <summary>Runs until cancelled. Returns the process exit code.</summary>
     public static async Task<int> RunAsync(IKubernetesClient client, OperatorSettings settings, ILoggerFactory logging, CancellationToken ct)
     {
@@ -63,6 +66,7 @@ public static class OperatorHost
             new ReconcilerOptions { ObserveInterval = settings.ObserveInterval },
             new ControllerOptions { Namespace = settings.WatchNamespace, MaxConcurrentReconciles = settings.Workers });
         await using var _ = databases;
+        var reconciles = logging.CreateLogger(ReconcileLogCategory);
         controller.Reconciled += report =>
         {
             var result = report.Outcome.ToString().ToLowerInvariant();
@@ -74,7 +78,7 @@ public static class OperatorHost
             }
             else
             {
-                log.LogDebug("reconcile {Key}: {Result} in {Ms} ms", report.Key, result, (long)report.Duration.TotalMilliseconds);
+                reconciles.LogInformation("reconcile {Key}: {Result} in {Ms} ms", report.Key, result, (long)report.Duration.TotalMilliseconds);
             }
         };
         log.LogInformation("watching PostgresReplicaSets in {Scope}", settings.WatchNamespace ?? "all namespaces");

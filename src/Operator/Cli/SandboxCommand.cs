@@ -35,7 +35,10 @@ public static class SandboxCommand
                 return 2;
             }
 
-            using var logging = LogSetup.Create(parse.GetValue(logFormat)!, parse.GetValue(logLevel));
+            // A line per reconcile (every few seconds per cluster) would drown the lab's progress lines; --log-level Debug shows them.
+            var level = parse.GetValue(logLevel);
+            using var logging = LogSetup.Create(parse.GetValue(logFormat)!, level,
+                new Dictionary<string, LogLevel> { [OperatorHost.ReconcileLogCategory] = level <= LogLevel.Debug ? level : LogLevel.Warning });
             var root = Path.GetFullPath(parse.GetValue(dir)!);
             var clock = Stopwatch.StartNew();
             await using var host = await SandboxHost.StartAsync(
