@@ -15,6 +15,9 @@ public sealed record BenchOptions
     /// <summary>Keep the directories (data, logs) instead of deleting them at the end.</summary>
     public bool Keep { get; init; }
 
+    /// <summary>Log the operator and sandbox at Information instead of Warning.</summary>
+    public bool Verbose { get; init; }
+
     /// <summary>How often both sides look for the new standby; the same on both so neither gains resolution.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 

@@ -57,6 +57,12 @@ public static class ConvergenceRun
             output.Write(ResultTable.Format(operatorRounds, manualRounds, options));
             return 130;
         }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or Npgsql.NpgsqlException or PgReplica.Kube.Client.KubernetesException)
+        {
+            output.WriteLine($"bench: failed: {e.Message}; the rounds so far:");
+            output.Write(ResultTable.Format(operatorRounds, manualRounds, options));
+            return 1;
+        }
         finally
         {
             output.WriteLine("bench: stopping every server and the sandbox");

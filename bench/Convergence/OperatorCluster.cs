@@ -58,7 +58,7 @@ public sealed class OperatorCluster : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken ct)
     {
-        logging = LogSetup.Create("text", LogLevel.Warning);
+        logging = LogSetup.Create("text", options.Verbose ? LogLevel.Information : LogLevel.Warning);
         host = await SandboxHost.StartAsync(
             new SandboxOptions { Directory = root, Reset = true, Components = SandboxComponents.NodeAndNetwork(root, logging) },
             ct);
@@ -173,18 +173,22 @@ public sealed class OperatorCluster : IAsyncDisposable
         await WaitReadyAsync(options.Standbys, ct);
     }
 
-    private async Task WaitReadyAsync(int standbys, CancellationToken ct) =>
+    private async Task WaitReadyAsync(int standbys, CancellationToken ct)
+    {
+        PostgresReplicaSet? c = null;
         await Poll.UntilAsync(
             async token =>
             {
-                var c = await Client.GetAsync<PostgresReplicaSet>(Name, Ns, token);
+                c = await Client.GetAsync<PostgresReplicaSet>(Name, Ns, token);
                 return c?.Status is { Phase: Phases.Ready } s && s.ReadyReplicas == standbys && s.Standbys?.Count == standbys
                     && s.ObservedGeneration == c.Metadata.Generation;
             },
             options.PollInterval,
             options.Timeout,
             $"{Name} Ready with {standbys} standby(s)",
-            ct);
+            ct,
+            () => $"generation {c?.Metadata.Generation} observed {c?.Status?.ObservedGeneration}, phase {c?.Status?.Phase}, ready {c?.Status?.ReadyReplicas}, standbys {string.Join(",", c?.Status?.Standbys?.Select(s => $"{s.Name}:{s.State}") ?? [])}");
+    }
 
     private async Task<List<string>> StandbyPodsAsync(CancellationToken ct) =>
         (await Client.ListAsync<Pod>(Ns, new ListOptions { LabelSelector = $"pgreplica.io/cluster={Name},pgreplica.io/role=standby" }, ct))

@@ -6,8 +6,8 @@ namespace PgReplica.Bench.Convergence;
 /// <summary>Bounded polling: asks until the probe says yes, tolerating transient connection errors.</summary>
 public static class Poll
 {
-    /// <summary>Polls every <paramref name="interval"/> until <paramref name="probe"/> is true; throws TimeoutException after <paramref name="timeout"/>.</summary>
-    public static async Task UntilAsync(Func<CancellationToken, Task<bool>> probe, TimeSpan interval, TimeSpan timeout, string what, CancellationToken ct)
+    /// <summary>Polls every <paramref name="interval"/> until <paramref name="probe"/> is true; throws TimeoutException after <paramref name="timeout"/>, with <paramref name="describe"/>'s view of the last state.</summary>
+    public static async Task UntilAsync(Func<CancellationToken, Task<bool>> probe, TimeSpan interval, TimeSpan timeout, string what, CancellationToken ct, Func<string>? describe = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         string last = "no answer yet";
@@ -20,7 +20,7 @@ public static class Poll
                     return;
                 }
 
-                last = "not yet";
+                last = describe?.Invoke() ?? "not yet";
             }
             catch (Exception e) when (e is NpgsqlException or KubernetesException or HttpRequestException or InvalidOperationException && !ct.IsCancellationRequested)
             {

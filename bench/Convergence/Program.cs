@@ -6,8 +6,9 @@ var rounds = new Option<int>("--rounds") { Description = "Timed standby addition
 var standbys = new Option<int>("--standbys") { Description = "Standbys before each addition (N; each round adds one more).", DefaultValueFactory = _ => 1 };
 var rows = new Option<long>("--rows") { Description = "Rows of about 100 bytes loaded into both primaries before timing.", DefaultValueFactory = _ => 0 };
 var keep = new Option<bool>("--keep") { Description = "Keep the data directories and logs under /tmp/pgr-bench-*." };
+var verbose = new Option<bool>("--verbose") { Description = "Log the operator and the sandbox at Information (stderr)." };
 var root = new RootCommand("Times adding a standby through the operator in the sandbox against the same steps by hand, and prints the ratio.");
-foreach (var o in new Option[] { rounds, standbys, rows, keep })
+foreach (var o in new Option[] { rounds, standbys, rows, keep, verbose })
 {
     root.Add(o);
 }
@@ -26,6 +27,7 @@ root.SetAction(async (parse, _) =>
         Standbys = Math.Max(0, parse.GetValue(standbys)),
         Rows = Math.Max(0, parse.GetValue(rows)),
         Keep = parse.GetValue(keep),
+        Verbose = parse.GetValue(verbose),
     };
 
     // Our own signal handling, so Ctrl-C cancels the rounds and the cleanup still runs to the end.
