@@ -10,7 +10,7 @@ namespace PgReplica.Bench.Convergence;
 /// <summary>
 /// A primary and standbys made by hand with the same binaries and the same settings the operator writes
 /// (PostgresParameters and PgHba), each on 127.0.0.1 with a port of its own. Adding a standby is timed step
-/// by step: create slot, pg_basebackup -c fast, pg_ctl start -w, until pg_stat_replication says streaming.
+/// by step: create slot, pg_basebackup -c fast, pg_ctl start (no wait), until the primary's pg_stat_replication says streaming.
 /// </summary>
 public sealed class ManualCluster : IAsyncDisposable
 {
@@ -80,7 +80,7 @@ public sealed class ManualCluster : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(PrimaryDirectory, "pgreplica.conf"), PostgresParameters.Merge(UserParameters, null).ToConfigFile(), ct);
         await File.WriteAllTextAsync(Path.Combine(PrimaryDirectory, "pg_hba.conf"), PgHba.Build(), ct);
         primaryPort = FreePort.Pick(IPAddress.Loopback);
-        await StartServerAsync(PrimaryDirectory, primaryPort, ct);
+        await StartServerAsync(PrimaryDirectory, primaryPort, wait: true, ct);
         primary = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder
         {
             Host = sockets,
@@ -96,14 +96,16 @@ public sealed class ManualCluster : IAsyncDisposable
         await RowLoad.LoadAsync(Primary, options.Rows, ct);
     }
 
-    private Task StartServerAsync(string dataDirectory, int port, CancellationToken ct) =>
+    // wait: pg_ctl start -w returns once the server accepts connections. A standby is started with -W instead,
+    // as a pod's container starts postgres, and the primary's pg_stat_replication alone says when it streams.
+    private Task StartServerAsync(string dataDirectory, int port, bool wait, CancellationToken ct) =>
         pg.RunAsync(
             "pg_ctl",
-            ["start", "-w", "-t", "600", "-D", dataDirectory, "-l", dataDirectory + ".log",
+            ["start", wait ? "-w" : "-W", "-t", "600", "-D", dataDirectory, "-l", dataDirectory + ".log",
              "-o", $"-c listen_addresses={Address} -c port={port.ToString(CultureInfo.InvariantCulture)} -c unix_socket_directories={sockets}"],
             ct);
 
-    /// <summary>Adds standby n by hand; the result's phases are slot, base backup, start, and the wait for streaming.</summary>
+    /// <summary>Adds standby n by hand; the result's phases are slot, base backup, pg_ctl start, and the wait until the primary sees it streaming.</summary>
     public async Task<RoundResult> AddStandbyAsync(int n, CancellationToken ct)
     {
         var slot = SlotName(n);
@@ -129,8 +131,8 @@ public sealed class ManualCluster : IAsyncDisposable
             ct,
             new Dictionary<string, string> { ["PGPASSWORD"] = replicationPassword });
         Mark("pg_basebackup");
-        await StartServerAsync(StandbyDirectory(n), FreePort.Pick(IPAddress.Loopback), ct);
-        Mark("pg_ctl start -w");
+        await StartServerAsync(StandbyDirectory(n), FreePort.Pick(IPAddress.Loopback), wait: false, ct);
+        Mark("pg_ctl start");
         await Poll.UntilAsync(
             async token =>
             {
