@@ -25,6 +25,7 @@ public static class ConvergenceRun
             operatorSide = await OperatorCluster.StartAsync(Path.Combine(root, "sandbox"), options, ct);
             output.WriteLine($"bench: starting the hand-made primary with {options.Standbys} standby(s)");
             manualSide = await ManualCluster.StartAsync(Path.Combine(root, "manual"), binaries, options, ct);
+            output.WriteLine($"bench: databases on the primaries: operator {Megabytes(await operatorSide.DatabaseBytesAsync(ct))} MB, manual {Megabytes(await manualSide.DatabaseBytesAsync(ct))} MB");
             var newStandby = options.Standbys + 1;
             for (var round = 1; round <= options.Rounds; round++)
             {
@@ -84,6 +85,8 @@ public static class ConvergenceRun
     }
 
     private static string Seconds(double s) => s.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 
     private static string Describe(RoundResult r) => string.Join(", ", r.Phases.Select(p => $"{p.Name} {Seconds(p.Seconds)}"));
 

@@ -148,6 +148,9 @@ public sealed class ManualCluster : IAsyncDisposable
         return new RoundResult(clock.Elapsed.TotalSeconds, phases);
     }
 
+    /// <summary>Bytes in the primary's databases.</summary>
+    public Task<long> DatabaseBytesAsync(CancellationToken ct) => RowLoad.DatabaseBytesAsync(Primary, ct);
+
     /// <summary>Stops standby n, deletes its data directory, and drops its slot once the primary has let go of it.</summary>
     public async Task RemoveStandbyAsync(int n, CancellationToken ct)
     {

@@ -213,6 +213,9 @@ public sealed class OperatorCluster : IAsyncDisposable
         return await state.ExecuteScalarAsync(ct) as string == "streaming";
     }
 
+    /// <summary>Bytes in the primary's databases.</summary>
+    public Task<long> DatabaseBytesAsync(CancellationToken ct) => RowLoad.DatabaseBytesAsync(Primary, ct);
+
     /// <summary>Stops the operator, then the sandbox (every pod), then deletes the directory unless --keep.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -21,4 +21,11 @@ public static class RowLoad
         checkpoint.CommandTimeout = 0;
         await checkpoint.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>Bytes in all databases of a primary, to show both sides copy about the same amount.</summary>
+    public static async Task<long> DatabaseBytesAsync(NpgsqlDataSource primary, CancellationToken ct)
+    {
+        await using var size = primary.CreateCommand("SELECT sum(pg_database_size(datname))::bigint FROM pg_database");
+        return (long)(await size.ExecuteScalarAsync(ct))!;
+    }
 }
