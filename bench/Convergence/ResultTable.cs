@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+
+namespace PgReplica.Bench.Convergence;
+
+/// <summary>The printed result: side, runs, min, median, the ratio of the medians, and each side's phases.</summary>
+public static class ResultTable
+{
+    /// <summary>Formats both sides side by side; never a verdict, only figures.</summary>
+    public static string Format(IReadOnlyList<RoundResult> operatorRounds, IReadOnlyList<RoundResult> manualRounds, BenchOptions options)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(c, $"convergence: add standby {options.Standbys + 1} to a primary with {options.Standbys} standby(s), {options.Rows} extra rows; operator observe interval {options.ObserveInterval.TotalSeconds:0.###} s, poll {options.PollInterval.TotalMilliseconds:0} ms");
+        text.AppendLine(c, $"{"side",-10} {"runs",4} {"min s",8} {"median s",9}   rounds (s)");
+        Row(text, "operator", operatorRounds);
+        Row(text, "manual", manualRounds);
+        if (operatorRounds.Count > 0 && manualRounds.Count > 0)
+        {
+            var ratio = Timings.Median(Totals(operatorRounds)) / Timings.Median(Totals(manualRounds));
+            text.AppendLine(c, $"ratio operator/manual (medians): {ratio:0.00}");
+        }
+
+        Phases(text, "operator", operatorRounds);
+        Phases(text, "manual", manualRounds);
+        return text.ToString();
+    }
+
+    private static double[] Totals(IReadOnlyList<RoundResult> rounds) => rounds.Select(r => r.TotalSeconds).ToArray();
+
+    private static void Row(StringBuilder text, string side, IReadOnlyList<RoundResult> rounds)
+    {
+        var c = CultureInfo.InvariantCulture;
+        if (rounds.Count == 0)
+        {
+            text.AppendLine(c, $"{side,-10} {0,4} {"-",8} {"-",9}");
+            return;
+        }
+
+        var totals = Totals(rounds);
+        var each = string.Join(" ", totals.Select(t => t.ToString("0.00", c)));
+        text.AppendLine(c, $"{side,-10} {rounds.Count,4} {Timings.Min(totals),8:0.00} {Timings.Median(totals),9:0.00}   {each}");
+    }
+
+    private static void Phases(StringBuilder text, string side, IReadOnlyList<RoundResult> rounds)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var phases = Timings.PhaseMedians(rounds);
+        if (phases.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine(c, $"{side} phases (median s): {string.Join(", ", phases.Select(p => $"{p.Phase} {p.Median.ToString("0.00", c)}"))}");
+    }
+}
