@@ -260,12 +260,21 @@ public sealed class ClusterReconciler(
                 ? ScalePlan.Decide(spec.Replicas, existing)
                 : new ScalePlan(existing.Standbys.Order().ToList(), [], []);
 
+            // A new standby clones through the -rw Service, which routes only to a Ready primary: creating its pod
+            // before then only makes pg_basebackup fail and back off. Standbys that exist are still looked after.
+            var primaryReady = StandbyStateRules.PodReady(inventory.Pods.GetValueOrDefault(primaryOrdinal));
+            var mustWait = false;
             foreach (var ordinal in plan.Wanted)
             {
+                if (!primaryReady && !inventory.Pods.ContainsKey(ordinal))
+                {
+                    mustWait = true;
+                    continue;
+                }
+
                 await EnsureStandbyAsync(database, inventory, ordinal, parameters);
             }
 
-            var mustWait = false;
             foreach (var ordinal in plan.ToRemove)
             {
                 if (!await RemoveStandbyAsync(database, inventory, ordinal))

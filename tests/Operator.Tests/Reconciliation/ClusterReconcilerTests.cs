@@ -27,6 +27,33 @@ public sealed class ClusterReconcilerTests
     }
 
     [Fact]
+    public async Task No_standby_is_created_while_the_primary_answers_but_its_pod_is_not_ready()
+    {
+        var sim = new SimulatedCluster();
+        await sim.PassAsync();
+        // postgres answers on the pod IP, but the readiness probe has not passed: the -rw Service has no endpoint yet.
+        sim.Kube.Mutate<Pod>(SimulatedCluster.Namespace, "orders-1", p => p.Status = new PodStatus
+        {
+            Phase = "Running",
+            PodIP = "10.0.0.1",
+            Conditions = [new PodCondition { Type = "Ready", Status = "False" }],
+        });
+        sim.Database.Up = true;
+
+        var next = await sim.PassAsync();
+
+        Assert.Equal(new ReconcilerOptions().WaitInterval, next);
+        Assert.Equal(["orders-1"], sim.Names_<Pod>());
+        Assert.Empty(sim.SlotNames);
+
+        sim.Kube.Mutate<Pod>(SimulatedCluster.Namespace, "orders-1", p => p.Status!.Conditions = [new PodCondition { Type = "Ready", Status = "True" }]);
+        await sim.ConvergeAsync();
+
+        Assert.Equal(["orders-1", "orders-2", "orders-3"], sim.Names_<Pod>());
+        Assert.Equal(["orders_2", "orders_3"], sim.SlotNames);
+    }
+
+    [Fact]
     public async Task A_new_cluster_converges_to_a_primary_and_two_streaming_standbys()
     {
         var sim = new SimulatedCluster();
