@@ -56,18 +56,31 @@ public sealed class SandboxHost : IAsyncDisposable
         var stateFiles = new StoreStateFiles(stateDir);
         stateFiles.LoadInto(store);
         Seed(store);
-        var api = await ApiServer.StartAsync(store, options.Port, options.PodRuntime, cancellationToken);
+        var components = new List<ISandboxComponent>();
+        // Logs and exec go to the given runtime, else to the first component that is one (the node agent).
+        IPodRuntime? Runtime()
+        {
+            lock (components)
+            {
+                return options.PodRuntime ?? components.OfType<IPodRuntime>().FirstOrDefault();
+            }
+        }
+
+        var api = await ApiServer.StartAsync(store, options.Port, Runtime, cancellationToken);
         var startTime = clock.Elapsed;
         var kubeconfig = Path.Combine(options.Directory, "kubeconfig");
         Kubeconfig.Write(kubeconfig, api.Url);
-        var components = new List<ISandboxComponent>();
         var host = new SandboxHost(store, stateFiles, api, components, kubeconfig, startTime);
         try
         {
             foreach (var factory in options.Components)
             {
                 var component = factory(store);
-                components.Add(component);
+                lock (components)
+                {
+                    components.Add(component);
+                }
+
                 await component.StartAsync(cancellationToken);
             }
         }

@@ -14,7 +14,7 @@ public sealed record SandboxOptions
     /// <summary>API server port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; }
 
-    /// <summary>Serves logs and exec (the node agent); null answers those requests with errors.</summary>
+    /// <summary>Serves logs and exec; when null, the first component that implements <see cref="IPodRuntime"/> does (the node agent).</summary>
     public IPodRuntime? PodRuntime { get; init; }
 
     /// <summary>Builds the components that run beside the API server (node agent, Service proxies), started in order.</summary>

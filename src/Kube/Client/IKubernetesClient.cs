@@ -8,7 +8,7 @@ public interface IKubernetesClient
     /// <summary>The configuration's namespace (context or service account), or "default".</summary>
     string DefaultNamespace { get; }
 
-    /// <summary>GET one object; null on 404.</summary>
+    /// <summary>GET one object; null on 404. A null namespace means <see cref="DefaultNamespace"/> (ignored for cluster-scoped kinds).</summary>
     Task<T?> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default)
         where T : class, IKubernetesObject;
 
@@ -24,7 +24,7 @@ public interface IKubernetesClient
     Task<T> ReplaceAsync<T>(T obj, CancellationToken ct = default)
         where T : class, IKubernetesObject;
 
-    /// <summary>PATCH the object with a merge or JSON patch.</summary>
+    /// <summary>PATCH the object with a merge or JSON patch (to delete a field in a merge patch, build it as a JsonObject with a null value).</summary>
     Task<T> PatchAsync<T>(string name, string? ns, KubernetesPatch patch, CancellationToken ct = default)
         where T : class, IKubernetesObject;
 

@@ -19,6 +19,7 @@ public sealed class Kubernetes : IKubernetesClient, IDisposable
     {
         Configuration = config;
         http = new HttpClient(HttpHandlerFactory.Create(config)) { BaseAddress = config.Host, Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.UserAgent.ParseAdd("pgreplica-kube/1.0");
         token = new TokenSource(config.AccessToken, config.TokenFile);
         requestTimeout = config.RequestTimeout;
         this.json = json ?? KubernetesJson.Options;

@@ -16,8 +16,10 @@ public sealed class Controller<TEntity>
     private readonly IEntityController<TEntity> reconciler;
     private readonly ControllerOptions options;
     private readonly List<Func<CancellationToken, Task>> secondaryWatches = [];
-    private readonly Dictionary<Type, object> secondaryStores = [];
+    private readonly ConcurrentDictionary<Type, object> secondaryStores = new();
+    private readonly List<Action> secondaryStoreResets = [];
     private readonly ConcurrentDictionary<ObjectRef, TEntity> tombstones = new();
+    private int runs;
 
     /// <summary>A controller for <typeparamref name="TEntity"/>; call <see cref="Owns{TChild}"/> before <see cref="RunAsync"/>.</summary>
     public Controller(IKubernetesClient client, IEntityController<TEntity> reconciler, ControllerOptions? options = null)
@@ -31,29 +33,30 @@ public sealed class Controller<TEntity>
     /// <summary>After each reconcile: key, outcome, duration, error (turn into metrics and logs).</summary>
     public event Action<ReconcileReport>? Reconciled;
 
-    /// <summary>Cache of the entity kind.</summary>
-    public Store<TEntity> Store { get; } = new();
+    /// <summary>Cache of the entity kind (a fresh one for each run).</summary>
+    public Store<TEntity> Store { get; private set; } = new();
 
-    /// <summary>The work queue (its Count is the queue depth).</summary>
-    public WorkQueue<ObjectRef> Queue { get; }
+    /// <summary>The work queue (its Count is the queue depth; a fresh one for each run).</summary>
+    public WorkQueue<ObjectRef> Queue { get; private set; }
 
     /// <summary>Keys waiting for a worker.</summary>
     public int QueueDepth => Queue.Count;
 
-    /// <summary>Watches <typeparamref name="TChild"/> and queues the <typeparamref name="TEntity"/> named in its ownerReferences.</summary>
-    public Controller<TEntity> Owns<TChild>()
+    /// <summary>Watches <typeparamref name="TChild"/> (optionally only those matching <paramref name="labelSelector"/>) and queues the <typeparamref name="TEntity"/> named in its ownerReferences.</summary>
+    public Controller<TEntity> Owns<TChild>(string? labelSelector = null)
         where TChild : class, IKubernetesObject =>
-        Watches<TChild>(child => OwnerMapping.OwnersOf<TEntity>(child));
+        Watches<TChild>(child => OwnerMapping.OwnersOf<TEntity>(child), labelSelector);
 
     /// <summary>Watches <typeparamref name="TOther"/> and queues the entity keys <paramref name="map"/> returns.</summary>
-    public Controller<TEntity> Watches<TOther>(Func<TOther, IEnumerable<ObjectRef>> map)
+    public Controller<TEntity> Watches<TOther>(Func<TOther, IEnumerable<ObjectRef>> map, string? labelSelector = null)
         where TOther : class, IKubernetesObject
     {
-        var store = new Store<TOther>();
-        secondaryStores[typeof(TOther)] = store;
+        secondaryStores[typeof(TOther)] = new Store<TOther>();
+        secondaryStoreResets.Add(() => secondaryStores[typeof(TOther)] = new Store<TOther>());
         secondaryWatches.Add(async ct =>
         {
-            var watcher = new Watcher<TOther>(client, WatcherOptionsFor(null));
+            var store = (Store<TOther>)secondaryStores[typeof(TOther)];
+            var watcher = new Watcher<TOther>(client, WatcherOptionsFor(labelSelector));
             await foreach (var ev in watcher.RunAsync(ct).Reflect(store).WithCancellation(ct))
             {
                 if (ev.Object is { } obj)
@@ -73,9 +76,20 @@ public sealed class Controller<TEntity>
         where TOther : class, IKubernetesObject =>
         (Store<TOther>)secondaryStores[typeof(TOther)];
 
-    /// <summary>Runs until <paramref name="ct"/> is cancelled (e.g. leadership lost); reconciles start once the entity cache is filled.</summary>
+    /// <summary>
+    /// Runs until <paramref name="ct"/> is cancelled (e.g. leadership lost); reconciles start once the entity cache is filled.
+    /// May be called again after it returned (a new leadership term): caches and queue start empty.
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
+        if (Interlocked.Increment(ref runs) > 1)
+        {
+            Store = new Store<TEntity>();
+            Queue = new WorkQueue<ObjectRef>(options.ErrorBackoffBase, options.ErrorBackoffMax);
+            tombstones.Clear();
+            secondaryStoreResets.ForEach(reset => reset());
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var tasks = new List<Task> { Guard(WatchPrimaryAsync(stop.Token)) };
         tasks.AddRange(secondaryWatches.Select(w => Guard(w(stop.Token))));

@@ -32,7 +32,9 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
 
     /// <summary>
     /// Campaigns until leader, runs <paramref name="whileLeading"/> with a token cancelled when leadership is lost,
-    /// and returns after stepping down (lost leadership) or when <paramref name="ct"/> is cancelled (releasing the lease).
+    /// and returns after stepping down: leadership lost, <paramref name="ct"/> cancelled, or the work ended. On
+    /// cancellation or when the work ended the lease is released. An exception from the work is rethrown after stepping down.
+    /// Like client-go, it does not campaign again; call it again (or exit the process) to rejoin.
     /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task> whileLeading, CancellationToken ct)
     {
@@ -42,17 +44,23 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
         }
 
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
         IsLeader = true;
         OnStartedLeading?.Invoke();
         var work = Task.Run(() => whileLeading(leading.Token), CancellationToken.None);
+
+        // Work that ends on its own (or fails) ends the term: a leader doing nothing must not keep the lease.
+        _ = work.ContinueWith(_ => renewing.Cancel(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        Exception? failure = null;
         try
         {
-            await RenewLoopAsync(ct);
+            await RenewLoopAsync(renewing.Token);
         }
         finally
         {
             IsLeader = false;
-            leading.Cancel();
+            var workEndedFirst = work.IsCompleted;
+            await leading.CancelAsync();
             try
             {
                 await work;
@@ -61,13 +69,22 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
             {
                 // The work stops because leadership ended.
             }
+            catch (Exception e)
+            {
+                failure = e;
+            }
 
-            if (ct.IsCancellationRequested && config.ReleaseOnCancel)
+            if (config.ReleaseOnCancel && (ct.IsCancellationRequested || workEndedFirst))
             {
                 await ReleaseAsync();
             }
 
             OnStoppedLeading?.Invoke();
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 

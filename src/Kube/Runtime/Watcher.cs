@@ -68,6 +68,7 @@ public sealed class Watcher<T>(IKubernetesClient client, WatcherOptions? options
                 await using var stream = client.WatchAsync<T>(options.Namespace, watchOptions, ct).GetAsyncEnumerator(ct);
                 var failed = false;
                 var received = 0;
+                var opened = System.Diagnostics.Stopwatch.GetTimestamp();
                 while (true)
                 {
                     WatchEvent<T> ev;
@@ -121,9 +122,11 @@ public sealed class Watcher<T>(IKubernetesClient client, WatcherOptions? options
                     }
                 }
 
-                // Back off after errors, and after streams that ended or expired without delivering anything,
-                // so a server that closes watches at once (or expires every RV) is not hammered.
-                if (failed || received == 0 || (relist && received == 1))
+                // Back off after errors, and after streams that closed at once or expired without delivering
+                // anything, so a server that ends watches immediately (or expires every RV) is not hammered.
+                // A quiet stream that ran until the server's timeout reopens at once.
+                var quick = System.Diagnostics.Stopwatch.GetElapsedTime(opened) < TimeSpan.FromSeconds(1);
+                if (failed || (quick && received == 0) || (relist && received <= 1))
                 {
                     await DelayAsync(backoff.Next(), ct);
                 }

@@ -8,7 +8,7 @@ using PgReplica.Sandbox.Store;
 namespace PgReplica.Sandbox.Api;
 
 /// <summary>Routes every HTTP request: discovery, OpenAPI, resource verbs, subresources, watch, logs and exec.</summary>
-internal sealed class ApiRequestHandler(ObjectOperations ops, IPodRuntime? runtime)
+internal sealed class ApiRequestHandler(ObjectOperations ops, Func<IPodRuntime?> runtime)
 {
     private InMemoryObjectStore Store => ops.Store;
 
@@ -33,7 +33,15 @@ internal sealed class ApiRequestHandler(ObjectOperations ops, IPodRuntime? runti
         {
             // The client went away.
         }
-        catch (InvalidOperationException e) when (ctx.Response.HasStarted)
+        catch (StoreException e) when (!ctx.Response.HasStarted)
+        {
+            await WriteJsonAsync(ctx, e.Code, StatusObjects.Failure(e.Code, e.Reason, e.Message));
+        }
+        catch (Exception e) when (!ctx.Response.HasStarted && e is not OperationCanceledException)
+        {
+            await WriteJsonAsync(ctx, 500, StatusObjects.Failure(500, "InternalError", $"Internal error occurred: {e.Message}"));
+        }
+        catch (Exception e) when (ctx.Response.HasStarted)
         {
             _ = e; // Nothing more can be said once a stream has started.
         }
@@ -165,7 +173,7 @@ internal sealed class ApiRequestHandler(ObjectOperations ops, IPodRuntime? runti
                 {
                     var labelsSel = LabelSelector.Parse(q["labelSelector"]);
                     var fieldsSel = FieldSelector.Parse(q["fieldSelector"]);
-                    var options = DeleteOptions.From(await ReadOptionalObjectAsync(ctx), q["propagationPolicy"], DryRun(ctx));
+                    var options = DeleteOptions.From(await ReadOptionalObjectAsync(ctx), q["propagationPolicy"], DryRun(ctx), q["gracePeriodSeconds"]);
                     var deleted = new JsonArray();
                     foreach (var o in Store.List(r.Type, ns).Where(o => labelsSel.Matches(o) && fieldsSel.Matches(o)))
                     {
@@ -223,7 +231,7 @@ internal sealed class ApiRequestHandler(ObjectOperations ops, IPodRuntime? runti
 
             case "DELETE":
                 {
-                    var options = DeleteOptions.From(await ReadOptionalObjectAsync(ctx), q["propagationPolicy"], DryRun(ctx));
+                    var options = DeleteOptions.From(await ReadOptionalObjectAsync(ctx), q["propagationPolicy"], DryRun(ctx), q["gracePeriodSeconds"]);
                     await WriteJsonAsync(ctx, 200, ops.Delete(r, ns, name, options));
                     return;
                 }
@@ -275,10 +283,10 @@ internal sealed class ApiRequestHandler(ObjectOperations ops, IPodRuntime? runti
                 }
 
             case "log" when r.Type == ResourceType.Pods && method == "GET":
-                await PodLogs.ServeAsync(ctx, Store, runtime, r, ns ?? "default", name);
+                await PodLogs.ServeAsync(ctx, Store, runtime(), r, ns ?? "default", name);
                 return;
             case "exec" when r.Type == ResourceType.Pods && method is "GET" or "POST":
-                await PodExec.ServeAsync(ctx, Store, runtime, r, ns ?? "default", name);
+                await PodExec.ServeAsync(ctx, Store, runtime(), r, ns ?? "default", name);
                 return;
             default:
                 throw NotFoundPath(ctx);

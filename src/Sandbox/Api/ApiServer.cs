@@ -32,7 +32,11 @@ public sealed class ApiServer : IAsyncDisposable
     public ObjectOperations Operations { get; }
 
     /// <summary>Starts serving on 127.0.0.1:<paramref name="port"/> (0 picks a free port).</summary>
-    public static async Task<ApiServer> StartAsync(InMemoryObjectStore store, int port = 0, IPodRuntime? runtime = null, CancellationToken cancellationToken = default)
+    public static Task<ApiServer> StartAsync(InMemoryObjectStore store, int port = 0, IPodRuntime? runtime = null, CancellationToken cancellationToken = default) =>
+        StartAsync(store, port, () => runtime, cancellationToken);
+
+    /// <summary>Starts serving; <paramref name="runtime"/> is asked on each logs/exec request (the node agent may start later).</summary>
+    public static async Task<ApiServer> StartAsync(InMemoryObjectStore store, int port, Func<IPodRuntime?> runtime, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -70,6 +70,19 @@ public sealed class GarbageCollector : IAsyncDisposable
     {
         var all = _ops.Store.All();
         var uids = all.Select(o => Uid(o.Object)).Where(u => u is not null).ToHashSet();
+        var namespaces = all.Where(o => o.Resource == ResourceType.Namespaces).Select(o => Name(o.Object)).ToHashSet();
+        // A deleted CRD takes its custom resources with it.
+        foreach (var (type, obj) in all.Where(o => _ops.Catalog.Find(o.Resource) is null))
+        {
+            _ops.Store.Remove(type, Ns(obj), Name(obj));
+        }
+
+        // A deleted namespace takes its contents with it.
+        foreach (var (type, obj) in all.Where(o => Ns(o.Object) is { } ns && !namespaces.Contains(ns) && o.Object["metadata"]?["deletionTimestamp"] is null))
+        {
+            Delete(type, obj, "Background");
+        }
+
         foreach (var (type, obj) in all)
         {
             var refs = OwnerRefs(obj);

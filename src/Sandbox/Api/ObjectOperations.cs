@@ -264,9 +264,31 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
             "Orphan" => OrphanFinalizer,
             _ => null,
         };
+        var graceful = GracefulPodDeletion(r, current, options);
         if (meta["deletionTimestamp"] is not null)
         {
+            // A forced delete (grace 0) of a terminating pod without finalizers ends it now.
+            if (r.Type == ResourceType.Pods && options.GracePeriodSeconds == 0 && finalizers.Count == 0 && !options.DryRun)
+            {
+                var forced = store.Remove(r.Type, ns, name) ?? throw ApiException.NotFound(r, name);
+                return Present(r, forced);
+            }
+
             return Present(r, current);
+        }
+
+        if (graceful is { } grace)
+        {
+            // As for a real kubelet: the node agent stops the containers, then removes the pod.
+            meta["deletionTimestamp"] = InMemoryObjectStore.Timestamp(DateTimeOffset.UtcNow.AddSeconds(grace));
+            meta["deletionGracePeriodSeconds"] = grace;
+            if (extra is not null && !finalizers.Contains(extra))
+            {
+                finalizers.Add(extra);
+                meta["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)f).ToArray());
+            }
+
+            return options.DryRun ? Present(r, current) : Present(r, Translate(r, name, () => store.Replace(r.Type, ns, current)));
         }
 
         if (finalizers.Count == 0 && extra is null)
@@ -294,6 +316,21 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
         }
 
         return Present(r, Translate(r, name, () => store.Replace(r.Type, ns, current)));
+    }
+
+    // A pod running on the node is deleted gracefully (deletionTimestamp and grace period); an unscheduled or
+    // finished pod, or a grace period of 0, deletes at once.
+    private static long? GracefulPodDeletion(ApiResource r, JsonObject pod, DeleteOptions options)
+    {
+        if (r.Type != ResourceType.Pods)
+        {
+            return null;
+        }
+
+        var grace = options.GracePeriodSeconds ?? JsonNumber.Long(pod["spec"]?["terminationGracePeriodSeconds"]) ?? 30;
+        var bound = !string.IsNullOrEmpty(pod["spec"]?["nodeName"]?.GetValue<string>());
+        var phase = pod["status"]?["phase"]?.GetValue<string>();
+        return bound && grace > 0 && phase is not ("Succeeded" or "Failed") ? grace : null;
     }
 
     /// <summary>Removes one finalizer (used by garbage collection); deletes the object when it was the last one.</summary>
@@ -326,7 +363,8 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
     private JsonObject FinishIfReleased(ApiResource r, string? ns, JsonObject result)
     {
         var meta = Meta(result);
-        if (meta["deletionTimestamp"] is not null && Finalizers(result).Count == 0)
+        // A terminating pod with a grace period stays until the node agent has stopped it.
+        if (meta["deletionTimestamp"] is not null && Finalizers(result).Count == 0 && (JsonNumber.Long(meta["deletionGracePeriodSeconds"]) ?? 0) == 0)
         {
             return store.Remove(r.Type, ns, meta["name"]!.GetValue<string>()) ?? result;
         }

@@ -13,37 +13,62 @@ internal sealed record PodFacts(string Namespace, string Name, string Uid, strin
 internal static class ContainerEnvironment
 {
     /// <summary>
-    /// The final environment. secretValue returns a Secret's decoded value, or null when the Secret or key is missing.
-    /// Throws <see cref="ContainerConfigException"/> for a missing, non-optional reference.
+    /// The final environment: image env, then envFrom, then env. lookup(kind, name) returns the decoded data of a
+    /// "secret" or "configMap", or null when it is missing. Throws <see cref="ContainerConfigException"/> for a
+    /// missing, non-optional reference.
     /// </summary>
     public static Dictionary<string, string> Build(
         IReadOnlyDictionary<string, string> imageEnv,
         IReadOnlyList<JsonObject> specEnv,
+        IReadOnlyList<JsonObject> envFrom,
         PodFacts pod,
-        Func<string, string, string?> secretValue)
+        Func<string, string, IReadOnlyDictionary<string, string>?> lookup)
     {
         var env = new Dictionary<string, string>(imageEnv, StringComparer.Ordinal);
         // $(VAR) sees only variables the spec defined earlier, as in Kubernetes (not the image's).
         var specDefined = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var source in envFrom)
+        {
+            var (kind, reference) = source["secretRef"] is JsonObject sr ? ("secret", sr) : ("configMap", source["configMapRef"] as JsonObject);
+            var name = PodModel.Str(reference, "name") ?? "";
+            var data = lookup(kind, name);
+            if (data is null)
+            {
+                if (PodModel.Bool(reference, "optional"))
+                {
+                    continue;
+                }
+
+                throw new ContainerConfigException($"{kind} \"{name}\" not found");
+            }
+
+            var prefix = PodModel.Str(source, "prefix") ?? "";
+            foreach (var (k, v) in data)
+            {
+                env[prefix + k] = v;
+                specDefined[prefix + k] = v;
+            }
+        }
+
         foreach (var e in specEnv)
         {
             var name = PodModel.Str(e, "name") ?? throw new ContainerConfigException("env entry without a name");
             string value;
             if (e["valueFrom"] is JsonObject from)
             {
-                if (from["secretKeyRef"] is JsonObject sk)
+                if ((from["secretKeyRef"] ?? from["configMapKeyRef"]) is JsonObject sk)
                 {
-                    var secret = PodModel.Str(sk, "name") ?? "";
+                    var kind = from["secretKeyRef"] is not null ? "secret" : "configMap";
+                    var source = PodModel.Str(sk, "name") ?? "";
                     var key = PodModel.Str(sk, "key") ?? "";
-                    var v = secretValue(secret, key);
-                    if (v is null)
+                    if (lookup(kind, source) is not { } data || !data.TryGetValue(key, out var v))
                     {
                         if (PodModel.Bool(sk, "optional"))
                         {
                             continue;
                         }
 
-                        throw new ContainerConfigException($"secret \"{secret}\" not found or has no key \"{key}\"");
+                        throw new ContainerConfigException($"{kind} \"{source}\" not found or has no key \"{key}\"");
                     }
 
                     value = v;
@@ -63,7 +88,7 @@ internal static class ContainerEnvironment
                 }
                 else
                 {
-                    throw new ContainerConfigException($"env {name}: only secretKeyRef and fieldRef are supported in the sandbox");
+                    throw new ContainerConfigException($"env {name}: only secretKeyRef, configMapKeyRef and fieldRef are supported in the sandbox");
                 }
             }
             else

@@ -37,9 +37,13 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
     /// <summary>The PostgreSQL version behind every postgres image (known after <see cref="StartAsync"/>).</summary>
     public string? PostgresVersion => _ctx?.Image.Version;
 
-    /// <summary>Registers the node, then runs every pod in the store and follows the store's changes.</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Ends processes an earlier agent on the same root left behind, registers the node, then runs every pod in the
+    /// store and follows the store's changes.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        await LeftoverProcesses.StopAsync(_options.RootDirectory, TimeSpan.FromSeconds(10), _logger).ConfigureAwait(false);
         var image = PostgresImage.Discover(_options.PostgresBinDirectory);
         var user = OsUser.Find(_options.RunAsUser);
         Directory.CreateDirectory(_options.RootDirectory);
@@ -77,7 +81,6 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
 
         _loop = Task.Run(LoopAsync, CancellationToken.None);
         _logger.LogInformation("node agent {Node} started on PostgreSQL {Version} ({Bin})", _options.NodeName, image.Version, image.BinDirectory);
-        return Task.CompletedTask;
     }
 
     /// <summary>

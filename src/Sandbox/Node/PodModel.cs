@@ -53,6 +53,7 @@ internal sealed record ContainerModel(
     IReadOnlyList<string>? Args,
     string? WorkingDir,
     IReadOnlyList<JsonObject> Env,
+    IReadOnlyList<JsonObject> EnvFrom,
     IReadOnlyList<VolumeMountModel> VolumeMounts,
     IReadOnlyList<(string? Name, int Port)> Ports,
     ProbeModel? ReadinessProbe,
@@ -67,6 +68,7 @@ internal sealed record ContainerModel(
         Strings(c["args"]),
         PodModel.Str(c, "workingDir"),
         PodModel.Array(c, "env").ToList(),
+        PodModel.Array(c, "envFrom").ToList(),
         PodModel.Array(c, "volumeMounts").Select(m => new VolumeMountModel(
             PodModel.Str(m, "name") ?? "",
             PodModel.Str(m, "mountPath") ?? "",
@@ -84,7 +86,7 @@ internal sealed record ContainerModel(
 /// <summary>One volumeMounts entry.</summary>
 internal sealed record VolumeMountModel(string Name, string MountPath, string? SubPath, bool ReadOnly);
 
-/// <summary>One volumes entry: emptyDir, persistentVolumeClaim or secret (others are reported unsupported).</summary>
+/// <summary>One volumes entry: emptyDir, persistentVolumeClaim, secret or configMap (others are reported unsupported). SecretName names either source.</summary>
 internal sealed record VolumeModel(string Name, string Kind, string? ClaimName, string? SecretName, int DefaultMode, IReadOnlyList<(string Key, string Path, int? Mode)>? Items, bool Optional)
 {
     /// <summary>Reads one volumes entry.</summary>
@@ -96,11 +98,13 @@ internal sealed record VolumeModel(string Name, string Kind, string? ClaimName, 
             return new VolumeModel(name, "persistentVolumeClaim", PodModel.Str(pvc, "claimName"), null, 0, null, false);
         }
 
-        if (v["secret"] is JsonObject s)
+        if ((v["secret"] ?? v["configMap"]) is JsonObject s)
         {
+            var isSecret = v["secret"] is not null;
             var items = s["items"] is JsonArray ? PodModel.Array(s, "items")
                 .Select(i => (PodModel.Str(i, "key") ?? "", PodModel.Str(i, "path") ?? "", (int?)PodModel.Long(i, "mode"))).ToList() : null;
-            return new VolumeModel(name, "secret", null, PodModel.Str(s, "secretName"), (int)(PodModel.Long(s, "defaultMode") ?? 420), items, PodModel.Bool(s, "optional"));
+            return new VolumeModel(name, isSecret ? "secret" : "configMap", null, PodModel.Str(s, isSecret ? "secretName" : "name"),
+                (int)(PodModel.Long(s, "defaultMode") ?? 420), items, PodModel.Bool(s, "optional"));
         }
 
         if (v.ContainsKey("emptyDir"))

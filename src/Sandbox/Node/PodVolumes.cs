@@ -34,7 +34,8 @@ internal static class PodVolumes
                     result[v.Name] = Claim(ctx, pod.Namespace, v.ClaimName ?? "");
                     break;
                 case "secret":
-                    result[v.Name] = SecretFiles(ctx, pod.Namespace, v, Path.Combine(podDirectory, "volumes", v.Name));
+                case "configMap":
+                    result[v.Name] = SourceFiles(ctx, pod.Namespace, v, Path.Combine(podDirectory, "volumes", v.Name));
                     break;
                 default:
                     throw new ContainerConfigException($"volume {v.Name}: {v.Kind} volumes are not supported by the sandbox");
@@ -44,32 +45,42 @@ internal static class PodVolumes
         return result;
     }
 
-    /// <summary>A Secret's decoded value, or null when the Secret or key is missing.</summary>
-    public static string? SecretValue(IObjectStore store, string ns, string secret, string key)
-    {
-        var data = SecretData(store, ns, secret);
-        return data is not null && data.TryGetValue(key, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
-    }
+    /// <summary>ConfigMaps (the constant arrives with the API server's ResourceType additions).</summary>
+    private static readonly ResourceType ConfigMaps = new("", "configmaps");
 
-    private static Dictionary<string, byte[]>? SecretData(IObjectStore store, string ns, string name)
+    /// <summary>The decoded data of a "secret" or "configMap" as text, or null when it is missing.</summary>
+    public static IReadOnlyDictionary<string, string>? SourceText(IObjectStore store, string ns, string kind, string name) =>
+        SourceData(store, ns, kind, name)?.ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value), StringComparer.Ordinal);
+
+    private static Dictionary<string, byte[]>? SourceData(IObjectStore store, string ns, string kind, string name)
     {
-        var s = store.Get(ResourceType.Secrets, ns, name);
+        var isSecret = kind == "secret";
+        var s = store.Get(isSecret ? ResourceType.Secrets : ConfigMaps, ns, name);
         if (s is null)
         {
             return null;
         }
 
         var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        if (s["data"] is JsonObject data)
+        // Secret data and ConfigMap binaryData are base64; ConfigMap data is plain text.
+        if (s[isSecret ? "data" : "binaryData"] is JsonObject encoded)
         {
-            foreach (var (k, v) in data)
+            foreach (var (k, v) in encoded)
             {
                 result[k] = Convert.FromBase64String(v?.GetValue<string>() ?? "");
             }
         }
 
+        if (!isSecret && s["data"] is JsonObject plain)
+        {
+            foreach (var (k, v) in plain)
+            {
+                result[k] = Encoding.UTF8.GetBytes(v?.GetValue<string>() ?? "");
+            }
+        }
+
         // The API server folds stringData into data; read it too in case an object came in through the store directly.
-        if (s["stringData"] is JsonObject sd)
+        if (isSecret && s["stringData"] is JsonObject sd)
         {
             foreach (var (k, v) in sd)
             {
@@ -116,12 +127,12 @@ internal static class PodVolumes
         return dir;
     }
 
-    private static string SecretFiles(NodeContext ctx, string ns, VolumeModel v, string dir)
+    private static string SourceFiles(NodeContext ctx, string ns, VolumeModel v, string dir)
     {
-        var data = SecretData(ctx.Store, ns, v.SecretName ?? "");
+        var data = SourceData(ctx.Store, ns, v.Kind, v.SecretName ?? "");
         if (data is null && !v.Optional)
         {
-            throw new ContainerConfigException($"MountVolume.SetUp failed for volume \"{v.Name}\" : secret \"{v.SecretName}\" not found");
+            throw new ContainerConfigException($"MountVolume.SetUp failed for volume \"{v.Name}\" : {v.Kind} \"{v.SecretName}\" not found");
         }
 
         data ??= new Dictionary<string, byte[]>();
@@ -133,7 +144,7 @@ internal static class PodVolumes
         {
             if (!data.TryGetValue(key, out var bytes))
             {
-                throw new ContainerConfigException($"secret \"{v.SecretName}\" has no key \"{key}\"");
+                throw new ContainerConfigException($"{v.Kind} \"{v.SecretName}\" has no key \"{key}\"");
             }
 
             if (rel.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(rel))

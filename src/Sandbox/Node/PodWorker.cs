@@ -198,7 +198,21 @@ internal sealed class PodWorker
         }
         catch (Exception e)
         {
+            // The pod fails instead of ending the worker: an ended worker would be started again at once.
             _ctx.Logger.LogError(e, "pod {Namespace}/{Pod} failed in the node agent", Pod.Namespace, Pod.Name);
+            _ctx.RecordEvent(Pod, "Warning", "Failed", $"The sandbox node agent could not run the pod: {e.Message}");
+            foreach (var s in _init.Concat(_main))
+            {
+                s.Process?.KillNow();
+            }
+
+            lock (_gate)
+            {
+                _failed = true;
+            }
+
+            Publish();
+            await StoppedAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -484,8 +498,8 @@ internal sealed class PodWorker
             try
             {
                 var facts = new PodFacts(Pod.Namespace, Pod.Name, Pod.Uid, PodIp, _ctx.HostIp, _ctx.Options.NodeName);
-                var env = ContainerEnvironment.Build(_ctx.Image.Environment(BinDirectory), slot.Spec.Env, facts,
-                    (secret, key) => PodVolumes.SecretValue(_ctx.Store, Pod.Namespace, secret, key));
+                var env = ContainerEnvironment.Build(_ctx.Image.Environment(BinDirectory), slot.Spec.Env, slot.Spec.EnvFrom, facts,
+                    (kind, name) => PodVolumes.SourceText(_ctx.Store, Pod.Namespace, kind, name));
                 env.TryAdd("HOSTNAME", Pod.Name);
                 var argv = PostgresImage.Argv(slot.Spec.Command, slot.Spec.Args)
                     .Select(a => ContainerEnvironment.Expand(a, env)).ToList();

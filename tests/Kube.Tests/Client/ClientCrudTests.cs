@@ -32,7 +32,10 @@ public class ClientCrudTests
         Assert.Equal(2, replaced.Metadata.Generation);
         Assert.NotEqual(got.Metadata.ResourceVersion, replaced.Metadata.ResourceVersion);
 
-        var deleted = await client.DeleteAsync<Thing>("a", "default", new DeleteOptions { PropagationPolicy = "Background" });
+        var deleted = await client.DeleteAsync<Thing>("a", "default", new DeleteOptions { PropagationPolicy = "Foreground" });
+        var deleteBody = JsonNode.Parse(server.Bodies.Single(b => b.Request == "DELETE /apis/example.io/v1/namespaces/default/things/a").Body)!;
+        Assert.Equal("Foreground", (string?)deleteBody["propagationPolicy"]);
+        Assert.Equal("DeleteOptions", (string?)deleteBody["kind"]);
         Assert.False(deleted.Pending);
         Assert.Equal("Success", deleted.Status!.Outcome);
         Assert.Null(await client.GetAsync<Thing>("a", "default"));
@@ -186,6 +189,20 @@ public class ClientCrudTests
         Assert.Contains("GET /api/v1/namespaces/default/pods?labelSelector=app%3Dx", server.Requests);
         var byField = await client.ListAsync<Pod>("default", new ListOptions { FieldSelector = "metadata.name=q" });
         Assert.Equal("q", Assert.Single(byField.Items).Metadata.Name);
+    }
+
+    [Fact]
+    public async Task ClusterScopedKindsIgnoreTheNamespace()
+    {
+        await using var server = await FakeApiServer.StartAsync();
+        using var client = server.Client();
+        await client.CreateAsync(new Namespace { Metadata = new() { Name = "pg" } });
+        await client.CreateAsync(new ConfigMap { Metadata = new() { Name = "cfg", Namespace = "pg" }, Data = new() { ["k"] = "v" } });
+        Assert.NotNull(await client.GetAsync<Namespace>("pg", "ignored"));
+        Assert.Equal("v", (await client.GetAsync<ConfigMap>("cfg", "pg"))!.Data!["k"]);
+        Assert.Contains("POST /api/v1/namespaces", server.Requests);
+        Assert.Contains("GET /api/v1/namespaces/pg", server.Requests);
+        Assert.Contains("GET /api/v1/namespaces/pg/configmaps/cfg", server.Requests);
     }
 
     [Fact]

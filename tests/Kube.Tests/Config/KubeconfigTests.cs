@@ -107,6 +107,42 @@ public class KubeconfigTests
     }
 
     [Fact]
+    public void RsaPkcs1KeysAndFilePathsRelativeToTheKubeconfigAreRead()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var req = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=rsa-user", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var ca = TestCertificates.Create().Ca;
+        var dir = Directory.CreateTempSubdirectory("kubeconfig-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "pki"));
+            File.WriteAllText(Path.Combine(dir, "pki", "user.crt"), cert.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(dir, "pki", "user.key"), rsa.ExportRSAPrivateKeyPem()); // "BEGIN RSA PRIVATE KEY", as kubeadm writes
+            File.WriteAllText(Path.Combine(dir, "pki", "ca.crt"), ca.ExportCertificatePem());
+            var path = Path.Combine(dir, "config");
+            File.WriteAllText(path, Kubeconfig("https://127.0.0.1:6443", "    certificate-authority: pki/ca.crt",
+                "    client-certificate: pki/user.crt\n    client-key: pki/user.key"));
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+            Assert.Equal("CN=rsa-user", config.ClientCertificate!.Subject);
+            Assert.True(config.ClientCertificate.HasPrivateKey);
+            Assert.Equal(ca.Thumbprint, config.CaCertificates![0].Thumbprint);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ACertificateWithoutAKeyIsAnError()
+    {
+        var certs = TestCertificates.Create();
+        var yaml = Kubeconfig("https://127.0.0.1:6443", "", $"    client-certificate-data: {TestCertificates.Base64Pem(certs.Client)}");
+        Assert.Throws<KubeConfigException>(() => KubernetesClientConfiguration.BuildConfigFromConfigText(yaml));
+    }
+
+    [Fact]
     public void ExecCredentialPluginsAreRejectedClearly()
     {
         var yaml = Kubeconfig("https://127.0.0.1:1", "", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: aws");

@@ -40,6 +40,9 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <summary>Every request as "METHOD path?query".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>Request bodies as ("METHOD path", body), for requests that had one.</summary>
+    public ConcurrentQueue<(string Request, string Body)> Bodies { get; } = new();
+
     /// <summary>Authorization headers seen, in order.</summary>
     public ConcurrentQueue<string> AuthorizationHeaders { get; } = new();
 
@@ -214,6 +217,11 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
 
         var body = req.ContentLength > 0 || req.Headers.TransferEncoding.Count > 0 ? await new StreamReader(req.Body).ReadToEndAsync() : "";
+        if (body.Length > 0)
+        {
+            Bodies.Enqueue(($"{req.Method} {req.Path}", body));
+        }
+
         var (code, answer) = route.Name is null
             ? req.Method switch
             {

@@ -58,12 +58,28 @@ public sealed class ControllerTests : IAsyncLifetime
         });
         await Eventually.TrueAsync(() => reconciler.Count("default/a") > before, because: "an owned Pod's change enqueues its owner");
 
-        var unrelated = reconciler.Count("default/a");
         await client.CreateAsync(new Pod { Metadata = new ObjectMeta { Name = "stray" }, Spec = new PodSpec() });
         owner.Spec.Note = "latest";
         owner = await client.ReplaceAsync(owner);
         await Eventually.TrueAsync(() => reconciler.LastSeen("default/a")?.Spec.Note == "latest");
         Assert.DoesNotContain(reconciler.Keys, k => k.Contains("stray", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OwnedKindsCanBeNarrowedByLabelSelector()
+    {
+        var reconciler = new RecordingReconciler();
+        var owner = await client.CreateAsync(Thing.Named("a"));
+        var controller = Start(reconciler, c => c.Owns<Service>("app=pg"));
+        await Eventually.TrueAsync(() => reconciler.Count("default/a") >= 1);
+        await client.CreateAsync(new Service
+        {
+            Metadata = new ObjectMeta { Name = "a-rw", Labels = new() { ["app"] = "pg" }, OwnerReferences = [OwnerMapping.ControllerReference(owner)] },
+            Spec = new ServiceSpec { Ports = [new() { Port = 5432, TargetPort = "postgres" }] },
+        });
+        await Eventually.TrueAsync(() => controller.StoreOf<Service>().Count == 1);
+        Assert.Contains(server.Requests, r => r.StartsWith("GET /api/v1/namespaces/default/services?watch=true", StringComparison.Ordinal) && r.Contains("labelSelector=app%3Dpg", StringComparison.Ordinal));
+        Assert.Equal("postgres", controller.StoreOf<Service>().List()[0].Spec!.Ports![0].TargetPort!.Value.StringValue);
     }
 
     [Fact]
@@ -102,6 +118,26 @@ public sealed class ControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADeletionMissedDuringAWatchOutageIsFoundByTheRelist()
+    {
+        var reconciler = new RecordingReconciler();
+        await client.CreateAsync(Thing.Named("a"));
+        await client.CreateAsync(Thing.Named("b"));
+        Start(reconciler);
+        await Eventually.TrueAsync(() => reconciler.Count("default/a") >= 1 && reconciler.Count("default/b") >= 1);
+        await Eventually.TrueAsync(() => server.RequestsMatching("/things?watch=true").Count >= 1 && server.OpenWatches >= 2);
+
+        server.Fault = r => r.Query["watch"] == "true" && r.Path.Value!.EndsWith("/things", StringComparison.Ordinal) ? (500, "InternalError") : null;
+        server.DropWatches();
+        await client.DeleteAsync<Thing>("b");
+        server.CompactedBelow = server.ResourceVersion;
+        server.Fault = null;
+
+        await Eventually.TrueAsync(() => reconciler.Deleted.Contains("default/b"), because: "the relist shows b is gone though no DELETED event arrived");
+        Assert.DoesNotContain("default/a", reconciler.Deleted);
+    }
+
+    [Fact]
     public async Task SameKeyIsNeverReconciledConcurrently()
     {
         var reconciler = new RecordingReconciler { Delay = TimeSpan.FromMilliseconds(30) };
@@ -115,6 +151,26 @@ public sealed class ControllerTests : IAsyncLifetime
 
         await Eventually.TrueAsync(() => reconciler.LastSeen("default/a")?.Spec.Note == "n14");
         Assert.Equal(1, reconciler.MaxConcurrentSameKey);
+    }
+
+    [Fact]
+    public async Task RunsAgainAfterAStopWithFreshCaches()
+    {
+        var reconciler = new RecordingReconciler();
+        await client.CreateAsync(Thing.Named("a"));
+        var controller = new Controller<Thing>(client, reconciler, new ControllerOptions { Namespace = "default", ResyncPeriod = null });
+        using (var firstTerm = new CancellationTokenSource())
+        {
+            var first = controller.RunAsync(firstTerm.Token);
+            await Eventually.TrueAsync(() => reconciler.Count("default/a") == 1);
+            await firstTerm.CancelAsync();
+            await first;
+        }
+
+        await client.CreateAsync(Thing.Named("b"));
+        running = controller.RunAsync(cts.Token);
+        await Eventually.TrueAsync(() => reconciler.Count("default/b") == 1 && reconciler.Count("default/a") == 2);
+        Assert.Equal(2, controller.Store.Count);
     }
 
     [Fact]

@@ -124,6 +124,91 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentCandidatesForAReleasedLeaseProduceExactlyOneWinner()
+    {
+        using var setup = server.Client();
+        await setup.CreateAsync(new Lease
+        {
+            Metadata = new ObjectMeta { Name = "pgreplica-leader", Namespace = "default" },
+            Spec = new LeaseSpec { HolderIdentity = null, LeaseDurationSeconds = 1, LeaseTransitions = 4 },
+        });
+        var clients = Enumerable.Range(0, 8).Select(i => server.Client(token: $"c{i}")).ToList();
+        var electors = clients.Select((c, i) => new LeaderElector(c, Config($"c{i}"))).ToList();
+        var wins = await Task.WhenAll(electors.Select(e => e.TryAcquireOrRenewAsync(CancellationToken.None)));
+        Assert.Single(wins, w => w);
+        var lease = await LeaseAsync();
+        Assert.Equal($"c{Array.IndexOf(wins, true)}", lease.Spec!.HolderIdentity);
+        Assert.Equal(5, lease.Spec.LeaseTransitions);
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task FailingWorkEndsTheTermReleasesTheLeaseAndRethrows()
+    {
+        using var client = server.Client(token: "a");
+        var elector = new LeaderElector(client, Config("a"));
+        var stopped = 0;
+        elector.OnStoppedLeading += () => stopped++;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => elector.RunAsync(_ => throw new InvalidOperationException("boom"), cts.Token));
+        Assert.Equal("boom", e.Message);
+        Assert.Equal(1, stopped);
+        Assert.False(elector.IsLeader);
+        var lease = await LeaseAsync();
+        Assert.True(string.IsNullOrEmpty(lease.Spec!.HolderIdentity));
+        Assert.Equal(1, lease.Spec.LeaseDurationSeconds);
+    }
+
+    [Fact]
+    public async Task AnotherHoldersLeaseExpiresOnTheLocalClockNotItsRenewTime()
+    {
+        using var setup = server.Client();
+        await setup.CreateAsync(new Lease
+        {
+            Metadata = new ObjectMeta { Name = "pgreplica-leader", Namespace = "default" },
+            // A renewTime far in the past (clock skew) must not make the lease look expired.
+            Spec = new LeaseSpec { HolderIdentity = "x", LeaseDurationSeconds = 10, RenewTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero) },
+        });
+        var time = new ManualTime();
+        using var client = server.Client(token: "b");
+        var b = new LeaderElector(client, Config("b"), time);
+
+        Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
+        Assert.Equal("x", b.ObservedLeader);
+
+        // The holder renews: the record changed, so the local validity window starts again.
+        var lease = (await setup.GetAsync<Lease>("pgreplica-leader", "default"))!;
+        lease.Spec!.RenewTime = new DateTimeOffset(2000, 1, 1, 0, 0, 1, TimeSpan.Zero);
+        await setup.ReplaceAsync(lease);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
+
+        time.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.True(await b.TryAcquireOrRenewAsync(CancellationToken.None));
+        var taken = await LeaseAsync();
+        Assert.Equal("b", taken.Spec!.HolderIdentity);
+        Assert.Equal(1, taken.Spec.LeaseTransitions);
+        Assert.Equal(time.GetUtcNow(), taken.Spec.AcquireTime);
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private long ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref ticks);
+
+        public override DateTimeOffset GetUtcNow() => new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(Interlocked.Read(ref ticks));
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref ticks, by.Ticks);
+    }
+
+    [Fact]
     public async Task LeaderStopsWhenAnotherHolderOverwritesTheLease()
     {
         await using var a = new Candidate(server, "a");

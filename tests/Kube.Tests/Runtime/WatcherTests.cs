@@ -154,6 +154,17 @@ public sealed class WatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchesEndedByTheServerTimeoutAreReopenedFromTheSameResourceVersion()
+    {
+        Start(new WatcherOptions { Namespace = "default", InitialBackoff = TimeSpan.FromMilliseconds(50), WatchTimeoutSeconds = 1 });
+        await Eventually.TrueAsync(() => WatchRequests().Count >= 3);
+        Assert.Equal(1, watcher.ListCount);
+        Assert.Single(WatchRequests().Select(r => r.Split("resourceVersion=")[1]).Distinct());
+        await client.CreateAsync(Thing.Named("late"));
+        await Eventually.TrueAsync(() => Seen().Contains((WatcherEventType.Apply, "late")));
+    }
+
+    [Fact]
     public async Task StoreSwapsInTheRelistSoObjectsDeletedDuringAnOutageDisappear()
     {
         await client.CreateAsync(Thing.Named("a"));

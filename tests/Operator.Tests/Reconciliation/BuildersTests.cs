@@ -41,6 +41,8 @@ public sealed class BuildersTests
             Assert.DoesNotContain(containers.SelectMany(c => (c.Command ?? []).Concat(c.Args ?? [])), a => a.Contains("PASSWORD=", StringComparison.Ordinal));
             // Only the init container sees the secrets; postgres itself does not need them.
             Assert.DoesNotContain(pod.Spec.Containers.Single().Env!, e => e.ValueFrom is not null);
+            // Kubernetes would expand $(NAME) in commands; the scripts must not rely on command substitution.
+            Assert.DoesNotContain(containers.SelectMany(c => c.Command ?? []), a => a.Contains("$(", StringComparison.Ordinal));
         }
     }
 

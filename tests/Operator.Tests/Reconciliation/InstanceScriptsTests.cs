@@ -34,7 +34,7 @@ public sealed class InstanceScriptsTests : IAsyncLifetime
     {
         var cluster = TestClusters.Named("scripts", replicas: 1);
         var secret = SecretBuilder.Build(cluster);
-        var parameters = PostgresParameters.Merge(new Dictionary<string, string> { ["work_mem"] = "7MB" }, "1GB");
+        var parameters = PostgresParameters.Merge(new Dictionary<string, string> { ["work_mem"] = "7MB", ["log_line_prefix"] = "$(HOME) %m " }, "1GB");
         var primaryPort = LocalPostgres.FreePort();
         var standbyPort = LocalPostgres.FreePort();
         var primaryData = Path.Combine(root, "p", "pgdata");
@@ -56,6 +56,7 @@ public sealed class InstanceScriptsTests : IAsyncLifetime
         Assert.Equal("40", await PostgresPairFixture.ScalarAsync<string>(primary, "SHOW max_replication_slots"));
         Assert.True(await PostgresPairFixture.ScalarAsync<bool>(primary, "SELECT rolreplication FROM pg_roles WHERE rolname = 'replicator'"));
         Assert.Equal(PgHba.Build(), File.ReadAllText(Path.Combine(primaryData, "pg_hba.conf")));
+        Assert.Equal(parameters.ToConfigFile(), File.ReadAllText(Path.Combine(primaryData, "pgreplica.conf")));
 
         var slot = cluster.Metadata.Name + "_2";
         await new SlotStore(primary).EnsureAsync(slot, default);
@@ -102,7 +103,8 @@ public sealed class InstanceScriptsTests : IAsyncLifetime
         var env = new Dictionary<string, string> { ["PATH"] = LocalPostgres.BinDir + ":/usr/bin:/bin" };
         foreach (var e in init.Env!)
         {
-            env[e.Name] = e.Value ?? SecretBuilder.Read(secret, e.ValueFrom!.SecretKeyRef!.Key)!;
+            // Kubernetes' $(VAR) expansion: the builder escapes every literal $ as $$.
+            env[e.Name] = e.Value?.Replace("$$", "$", StringComparison.Ordinal) ?? SecretBuilder.Read(secret, e.ValueFrom!.SecretKeyRef!.Key)!;
         }
 
         Assert.Equal(InstancePodBuilder.PgData, env["PGDATA"]);

@@ -58,4 +58,28 @@ public sealed class CustomResourceValidationTests : IAsyncLifetime
         Assert.Contains(status!["details"]!["causes"]!.AsArray(), c => c!["field"]!.GetValue<string>().Contains("spec.replicas"));
         Assert.StartsWith("Thing.example.com \"negative\" is invalid", status["message"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task WarnFieldValidationPrunesAndAnswersWithAWarningHeader()
+    {
+        var thing = Thing("warned");
+        thing["spec"]!["bogus"] = 1;
+        using var response = await _s.Http.PostAsync($"{Things}?fieldValidation=Warn",
+            new StringContent(thing.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(201, (int)response.StatusCode);
+        var warning = Assert.Single(response.Headers.GetValues("Warning"));
+        Assert.StartsWith("299 - ", warning);
+        Assert.Contains("unknown field", warning);
+        Assert.Contains("spec.bogus", warning);
+    }
+
+    [Fact]
+    public async Task DryRunValidatesWithoutStoring()
+    {
+        var (code, created) = await _s.PostAsync($"{Things}?dryRun=All", Thing("dry"));
+        Assert.Equal(201, code);
+        Assert.Equal("dry", created!["metadata"]!["name"]!.GetValue<string>());
+        Assert.Equal(404, (await _s.GetAsync($"{Things}/dry")).Code);
+        Assert.Equal(422, (await _s.PostAsync($"{Things}?dryRun=All", Thing("dry", replicas: -3))).Code);
+    }
 }

@@ -104,3 +104,104 @@ public sealed class DeletionTests : IAsyncLifetime
         Assert.Null(dep!["metadata"]!["ownerReferences"]);
     }
 }
+
+public sealed class PodDeletionTests : IAsyncLifetime
+{
+    private const string Pods = "/api/v1/namespaces/default/pods";
+    private TestSandbox _s = null!;
+
+    public async Task InitializeAsync() => _s = await TestSandbox.StartAsync();
+
+    public async Task DisposeAsync() => await _s.DisposeAsync();
+
+    private static JsonObject Pod(string name, string? node)
+    {
+        var spec = new JsonObject
+        {
+            ["terminationGracePeriodSeconds"] = 7,
+            ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = "postgres:17" }),
+        };
+        if (node is not null)
+        {
+            spec["nodeName"] = node;
+        }
+
+        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod", ["metadata"] = new JsonObject { ["name"] = name }, ["spec"] = spec };
+    }
+
+    [Fact]
+    public async Task APodOnTheNodeTerminatesGracefullyUntilForcedOrRemovedByTheNode()
+    {
+        await _s.PostAsync(Pods, Pod("running", "sandbox"));
+        var (code, deleting) = await _s.DeleteAsync($"{Pods}/running");
+        Assert.Equal(200, code);
+        Assert.Equal(7, deleting!["metadata"]!["deletionGracePeriodSeconds"]!.GetValue<long>());
+        Assert.NotNull(deleting["metadata"]!["deletionTimestamp"]);
+
+        // Other writers (labels, status) do not end it early.
+        var (_, patched) = await _s.MergePatchAsync($"{Pods}/running", JsonNode.Parse("""{"metadata":{"labels":{"x":"y"}}}""")!);
+        Assert.Equal("y", patched!["metadata"]!["labels"]!["x"]!.GetValue<string>());
+        var table = JsonNode.Parse(await (await _s.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, Pods)
+        {
+            Headers = { { "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io" } },
+        })).Content.ReadAsStringAsync())!;
+        Assert.Equal("Terminating", table["rows"]![0]!["cells"]![2]!.GetValue<string>());
+
+        (code, _) = await _s.DeleteAsync($"{Pods}/running", JsonNode.Parse("""{"gracePeriodSeconds":0}"""));
+        Assert.Equal(200, code);
+        Assert.Equal(404, (await _s.GetAsync($"{Pods}/running")).Code);
+    }
+
+    [Fact]
+    public async Task AnUnscheduledPodIsDeletedAtOnce()
+    {
+        await _s.PostAsync(Pods, Pod("pending", null));
+        var (code, status) = await _s.DeleteAsync($"{Pods}/pending");
+        Assert.Equal(200, code);
+        Assert.Equal("Success", status!["status"]!.GetValue<string>());
+        Assert.Equal(404, (await _s.GetAsync($"{Pods}/pending")).Code);
+    }
+}
+
+public sealed class NamespaceDeletionTests : IAsyncLifetime
+{
+    private TestSandbox _s = null!;
+
+    public async Task InitializeAsync() => _s = await TestSandbox.StartAsync();
+
+    public async Task DisposeAsync() => await _s.DisposeAsync();
+
+    [Fact]
+    public async Task DeletingANamespaceDeletesItsObjects()
+    {
+        await _s.PostAsync("/api/v1/namespaces", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "doomed" } });
+        await _s.PostAsync("/api/v1/namespaces/doomed/configmaps", TestObjects.ConfigMap("inside"));
+        await _s.PostAsync(TestObjects.ConfigMaps, TestObjects.ConfigMap("outside"));
+        Assert.Equal(200, (await _s.DeleteAsync("/api/v1/namespaces/doomed")).Code);
+        await TestSandbox.Eventually(async () => (await _s.GetAsync("/api/v1/namespaces/doomed/configmaps/inside")).Code == 404, "contents deleted");
+        Assert.Equal(200, (await _s.GetAsync($"{TestObjects.ConfigMaps}/outside")).Code);
+    }
+}
+
+public sealed class CrdDeletionTests : IAsyncLifetime
+{
+    private TestSandbox _s = null!;
+
+    public async Task InitializeAsync()
+    {
+        _s = await TestSandbox.StartAsync();
+        await _s.InstallThingsCrdAsync();
+    }
+
+    public async Task DisposeAsync() => await _s.DisposeAsync();
+
+    [Fact]
+    public async Task DeletingACrdStopsServingItAndRemovesItsObjects()
+    {
+        await _s.PostAsync(TestObjects.Things, TestObjects.Thing("t"));
+        Assert.Equal(200, (await _s.DeleteAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/things.example.com")).Code);
+        await TestSandbox.Eventually(() => Task.FromResult(_s.Host.Store.List(new Store.ResourceType("example.com", "things"), null).Count == 0), "custom resources removed");
+        Assert.Equal(404, (await _s.GetAsync("/apis/example.com/v1")).Code);
+        Assert.Equal(404, (await _s.GetAsync(TestObjects.Things)).Code);
+    }
+}

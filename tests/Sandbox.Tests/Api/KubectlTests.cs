@@ -274,4 +274,35 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Contains("command terminated with exit code 3", stderr);
         Assert.All(_runtime.Execs, e => Assert.Equal("main", e.Container));
     }
+
+    [Fact]
+    public async Task InteractiveExecWithATerminalAsksForATty()
+    {
+        await _s.KubectlOkAsync("apply", "-f", Write("pod.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: tty}
+            spec:
+              containers: [{name: main, image: postgres:17}]
+            """));
+        // script(1) gives kubectl a terminal, as a person typing `kubectl exec -it` has.
+        var kubectl = $"kubectl --kubeconfig {_s.Host.KubeconfigPath} --cache-dir {Path.Combine(_s.Directory, "kubectl-cache")} exec -it tty -- sh -c 'echo tty-ok'";
+        var psi = new System.Diagnostics.ProcessStartInfo("script", ["-qec", kubectl, "/dev/null"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        Assert.Contains("tty-ok", await stdout);
+        Assert.Equal(0, process.ExitCode);
+        var exec = Assert.Single(_runtime.Execs);
+        Assert.True(exec.Tty);
+        Assert.NotNull(exec.Stdin);
+        Assert.Null(exec.Stderr);
+        Assert.Equal(["sh", "-c", "echo tty-ok"], exec.Command);
+    }
 }

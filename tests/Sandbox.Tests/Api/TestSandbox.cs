@@ -8,8 +8,11 @@ namespace PgReplica.Sandbox.Tests.Api;
 /// <summary>A sandbox in a temp directory with an HttpClient and a kubectl runner (own discovery cache dir).</summary>
 public sealed class TestSandbox : IAsyncDisposable
 {
-    private TestSandbox(SandboxHost host, string dir)
+    private readonly bool _ownsDirectory;
+
+    private TestSandbox(SandboxHost host, string dir, bool ownsDirectory)
     {
+        _ownsDirectory = ownsDirectory;
         Host = host;
         Directory = dir;
         Http = new HttpClient { BaseAddress = host.ApiServerUrl, Timeout = TimeSpan.FromSeconds(60) };
@@ -23,15 +26,21 @@ public sealed class TestSandbox : IAsyncDisposable
 
     public static async Task<TestSandbox> StartAsync(IPodRuntime? runtime = null, string? dir = null)
     {
+        var owns = dir is null;
         dir ??= Path.Combine(Path.GetTempPath(), "sbx-test-" + Guid.NewGuid().ToString("N")[..12]);
         var host = await SandboxHost.StartAsync(new SandboxOptions { Directory = dir, PodRuntime = runtime });
-        return new TestSandbox(host, dir);
+        return new TestSandbox(host, dir, owns);
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         await Host.DisposeAsync();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

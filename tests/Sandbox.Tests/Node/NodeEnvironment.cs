@@ -30,11 +30,11 @@ public sealed class NodeEnvironment : IAsyncDisposable
     public ServiceProxies? Proxies { get; }
 
     /// <summary>Starts an agent (and proxies) on a new temp root. Distinct octets keep parallel test classes apart.</summary>
-    public static async Task<NodeEnvironment> StartAsync(byte podOctet, byte serviceOctet = 0, string? root = null)
+    public static async Task<NodeEnvironment> StartAsync(byte podOctet, byte serviceOctet = 0, string? root = null, InMemoryObjectStore? store = null)
     {
         root ??= Path.Combine("/tmp", "pgr-node-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
-        var store = new InMemoryObjectStore();
+        store ??= new InMemoryObjectStore();
         var agent = new NodeAgent(store, new NodeOptions
         {
             RootDirectory = root,
@@ -149,8 +149,8 @@ public sealed class NodeEnvironment : IAsyncDisposable
         return result;
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the agent and proxies but keeps the root, as a sandbox that shuts down does.</summary>
+    public async Task StopKeepingRootAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await Agent.StopAsync(timeout.Token);
@@ -158,6 +158,12 @@ public sealed class NodeEnvironment : IAsyncDisposable
         {
             await Proxies.StopAsync();
         }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopKeepingRootAsync();
 
         try
         {

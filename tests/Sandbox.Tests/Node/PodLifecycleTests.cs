@@ -119,18 +119,21 @@ public class PodLifecycleTests
     {
         await using var env = await NodeEnvironment.StartAsync(podOctet: 17);
         env.Create(ResourceType.Secrets, $$$"""{"metadata":{"name":"s"},"data":{"user":"{{{B64("alice")}}}","pass":"{{{B64("pa$$ word")}}}"}}""");
+        env.Create(new ResourceType("", "configmaps"), """{"metadata":{"name":"cm"},"data":{"postgresql.conf":"shared_buffers = 16MB\n","mode":"fast"}}""");
         env.Create(ResourceType.Services, """{"metadata":{"name":"db-rw"},"spec":{"clusterIP":"127.23.0.9","ports":[{"port":5432}]}}""");
         env.Create(ResourceType.Services, """{"metadata":{"name":"other","namespace":"elsewhere"},"spec":{"clusterIP":"127.23.0.10","ports":[{"port":5432}]}}""", ns: "elsewhere");
         env.CreatePod("""
         {"metadata":{"name":"probe-me"},
          "spec":{
-           "volumes":[{"name":"sec","secret":{"secretName":"s","defaultMode":384,"items":[{"key":"pass","path":"dir/password"}]}}],
+           "volumes":[{"name":"sec","secret":{"secretName":"s","defaultMode":384,"items":[{"key":"pass","path":"dir/password"}]}},
+                      {"name":"conf","configMap":{"name":"cm","items":[{"key":"postgresql.conf","path":"pg.conf"}]}}],
            "containers":[{"name":"c","image":"postgres","command":["sleep","600"],"workingDir":"/etc/sec",
              "env":[{"name":"NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}},
                     {"name":"IP","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}},
                     {"name":"USER_NAME","valueFrom":{"secretKeyRef":{"name":"s","key":"user"}}},
-                    {"name":"GREETING","value":"hello $(USER_NAME) at $(NAME), $$(NAME)"}],
-             "volumeMounts":[{"name":"sec","mountPath":"/etc/sec","readOnly":true}]}]}}
+                    {"name":"GREETING","value":"hello $(USER_NAME) at $(NAME), $$(NAME)"},
+                    {"name":"MODE","valueFrom":{"configMapKeyRef":{"name":"cm","key":"mode"}}}],
+             "volumeMounts":[{"name":"sec","mountPath":"/etc/sec","readOnly":true},{"name":"conf","mountPath":"/etc/pgconf"}]}]}}
         """);
         var pod = await env.WaitForPodAsync("probe-me", NodeEnvironment.IsReady);
         var ip = pod["status"]!["podIP"]!.ToString();
@@ -140,10 +143,11 @@ public class PodLifecycleTests
             getent hosts db-rw | cut -d' ' -f1; getent hosts db-rw.default.svc.cluster.local | cut -d' ' -f1
             getent hosts other.elsewhere | cut -d' ' -f1; getent hosts other >/dev/null || echo no-short-name
             getent hosts localhost | cut -d' ' -f1; touch x 2>/dev/null || echo read-only
+            echo "$MODE"; cat /etc/pgconf/pg.conf
             """;
         var output = await ExecAsync(env, "probe-me", ["sh", "-c", script]);
         Assert.Equal(
-            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\nprobe-me\n/etc/sec\npa$$ word\n600\n127.23.0.9\n127.23.0.9\n127.23.0.10\nno-short-name\n{ip}\nread-only\n",
+            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\nprobe-me\n/etc/sec\npa$$ word\n600\n127.23.0.9\n127.23.0.9\n127.23.0.10\nno-short-name\n{ip}\nread-only\nfast\nshared_buffers = 16MB\n",
             output);
 
         // A Service that appears later resolves too: /etc/hosts is kept up to date in place.

@@ -56,4 +56,26 @@ public class PostgresPodTests
         Assert.Equal(0, code);
         Assert.Equal($"{podIp}/32 {podIp}", System.Text.Encoding.UTF8.GetString(stdout.ToArray()).Trim());
     }
+
+    [Fact]
+    public async Task RestartedNodeRunsTheStoredPodAgainOnItsKeptVolume()
+    {
+        var first = await NodeEnvironment.StartAsync(podOctet: 25);
+        var store = first.Store;
+        first.Create(ResourceType.PersistentVolumeClaims, Claim);
+        first.CreatePod(DbPod);
+        await first.WaitForPodAsync("db", NodeEnvironment.IsReady);
+        var marker = Path.Combine(first.Root, "volumes", "default", "data-db", "kept-marker");
+        File.WriteAllText(marker, "x");
+        await first.StopKeepingRootAsync();
+        Assert.Empty(NodeEnvironment.ProcessesMentioning(first.Root));
+        var stopped = NodeEnvironment.ContainerStatus(first.Pod("db")!, "postgres")!;
+        Assert.Equal(0, (int)stopped["state"]!["terminated"]!["exitCode"]!); // fast shutdown exits 0
+
+        await using var second = await NodeEnvironment.StartAsync(podOctet: 25, root: first.Root, store: store);
+        var pod = await second.WaitForPodAsync("db", p => NodeEnvironment.IsReady(p) && NodeEnvironment.ContainerStatus(p, "postgres")?["state"]?["running"] is not null);
+        Assert.True(File.Exists(marker));
+        Assert.Contains("database system was shut down at", File.ReadAllText(second.Agent.LogPath("default", "db", "postgres")!), StringComparison.Ordinal);
+        Assert.StartsWith("127.25.", pod["status"]!["podIP"]!.ToString(), StringComparison.Ordinal);
+    }
 }

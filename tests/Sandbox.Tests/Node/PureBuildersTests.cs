@@ -46,14 +46,17 @@ public class PureBuildersTests
              {"name":"NS","valueFrom":{"fieldRef":{"fieldPath":"metadata.namespace"}}},
              {"name":"OPT","valueFrom":{"secretKeyRef":{"name":"gone","key":"k","optional":true}}}]
             """)!.AsArray().OfType<JsonObject>().ToList();
-        var env = ContainerEnvironment.Build(new Dictionary<string, string> { ["PGDATA"] = "/img", ["PATH"] = "/bin" }, spec, facts, (_, _) => null);
+        var envFrom = JsonNode.Parse("""[{"configMapRef":{"name":"cm"},"prefix":"CM_"},{"secretRef":{"name":"missing","optional":true}}]""")!.AsArray().OfType<JsonObject>().ToList();
+        var env = ContainerEnvironment.Build(new Dictionary<string, string> { ["PGDATA"] = "/img", ["PATH"] = "/bin" }, spec, envFrom, facts,
+            (kind, name) => kind == "configMap" && name == "cm" ? new Dictionary<string, string> { ["A"] = "from-cm" } : null);
+        Assert.Equal("from-cm", env["CM_A"]);
         Assert.Equal("/data/$(SUB)", env["PGDATA"]); // SUB was not defined yet
         Assert.Equal("pg", env["X"]);
         Assert.Equal("ns", env["NS"]);
         Assert.Equal("/bin", env["PATH"]);
         Assert.False(env.ContainsKey("OPT"));
         var required = JsonNode.Parse("""[{"name":"P","valueFrom":{"secretKeyRef":{"name":"gone","key":"k"}}}]""")!.AsArray().OfType<JsonObject>().ToList();
-        Assert.Throws<ContainerConfigException>(() => ContainerEnvironment.Build(new Dictionary<string, string>(), required, facts, (_, _) => null));
+        Assert.Throws<ContainerConfigException>(() => ContainerEnvironment.Build(new Dictionary<string, string>(), required, [], facts, (_, _) => null));
     }
 
     [Fact]

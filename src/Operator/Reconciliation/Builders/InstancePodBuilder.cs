@@ -17,9 +17,6 @@ public static class InstancePodBuilder
     /// <summary>The data directory: a subdirectory, so initdb finds it absent (not merely empty) and can set 0700.</summary>
     public const string PgData = DataMountPath + "/pgdata";
 
-    /// <summary>PostgreSQL's default socket directory, an emptyDir per pod.</summary>
-    public const string SocketDirectory = "/var/run/postgresql";
-
     /// <summary>uid and gid of the postgres user in the official images.</summary>
     public const long PostgresUid = 999;
 
@@ -65,11 +62,7 @@ public static class InstancePodBuilder
         var config = parameters.ToConfigFile();
         var hba = PgHba.Build();
         var common = new List<EnvVar> { Literal("PGDATA", PgData), Literal("PGPORT", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture)) };
-        var mounts = new List<VolumeMount>
-        {
-            new() { Name = "data", MountPath = DataMountPath },
-            new() { Name = "run", MountPath = SocketDirectory },
-        };
+        var mounts = new List<VolumeMount> { new() { Name = "data", MountPath = DataMountPath } };
         var metadata = OwnedMetadata.For(cluster, names.Pod(ordinal), names.InstanceLabels(ordinal, role));
         metadata.Annotations = new Dictionary<string, string> { [ConfigHashAnnotation] = Hash(config + hba) };
         return new Pod
@@ -84,7 +77,6 @@ public static class InstancePodBuilder
                 Volumes =
                 [
                     new Volume { Name = "data", PersistentVolumeClaim = new PersistentVolumeClaimVolumeSource { ClaimName = names.DataVolumeClaim(ordinal) } },
-                    new Volume { Name = "run", EmptyDir = new EmptyDirVolumeSource() },
                 ],
                 InitContainers =
                 [
@@ -93,7 +85,7 @@ public static class InstancePodBuilder
                         Name = InitContainerName,
                         Image = cluster.Spec.Image,
                         Command = ["sh", "-c", script],
-                        Env = [.. common, .. initEnv, Literal("PGREPLICA_CONF", config), Literal("PGREPLICA_HBA", hba)],
+                        Env = [.. common, .. initEnv, Literal("PGREPLICA_CONF", EscapeExpansion(config)), Literal("PGREPLICA_HBA", EscapeExpansion(hba))],
                         VolumeMounts = mounts,
                         SecurityContext = ContainerSecurity(),
                     },
@@ -113,7 +105,8 @@ public static class InstancePodBuilder
                         // Ready once it takes connections: a hot standby does after reaching consistency.
                         ReadinessProbe = new Probe
                         {
-                            Exec = new ExecAction { Command = ["pg_isready", "-q", "-h", SocketDirectory, "-p", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture), "-U", PgHba.Superuser] },
+                            // The image's default socket directory (/var/run/postgresql), where postgres listens too.
+                            Exec = new ExecAction { Command = ["pg_isready", "-q", "-p", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture), "-U", PgHba.Superuser] },
                             PeriodSeconds = 5,
                             TimeoutSeconds = 5,
                             FailureThreshold = 3,
@@ -143,6 +136,9 @@ public static class InstancePodBuilder
                 Limits = spec.Limits is null ? null : new Dictionary<string, string>(spec.Limits),
                 Requests = spec.Requests is null ? null : new Dictionary<string, string>(spec.Requests),
             };
+
+    // Kubernetes expands $(NAME) in env values; $$ is its escape for a literal $.
+    private static string EscapeExpansion(string value) => value.Replace("$", "$$", StringComparison.Ordinal);
 
     private static EnvVar Literal(string name, string value) => new() { Name = name, Value = value };
 

@@ -6,6 +6,7 @@ namespace PgReplica.Operator.Reconciliation.Builders;
 /// the data directory in <c>$PGDATA.partial</c> and rename it at the end, so a container killed half-way
 /// leaves no directory that looks finished, and a restart starts over instead of booting a broken copy.
 /// Both rewrite the operator's config files on every start, so a restarted pod picks up new settings.
+/// They avoid <c>$(…)</c> command substitution because Kubernetes expands <c>$(NAME)</c> in commands.
 /// </summary>
 public static class InstanceScripts
 {
@@ -24,13 +25,13 @@ public static class InstanceScripts
         if [ ! -s "$PGDATA/PG_VERSION" ]; then
           rm -rf "$PGDATA.partial"
           umask 077
-          pwfile="$(dirname "$PGDATA")/.pgreplica-pwfile"
+          pwfile="$PGDATA.pwfile"
           printf '%s\n' "$POSTGRES_PASSWORD" > "$pwfile"
           initdb -D "$PGDATA.partial" -U postgres --pwfile="$pwfile" --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8
           rm -f "$pwfile"
           echo "include_if_exists = 'pgreplica.conf'" >> "$PGDATA.partial/postgresql.conf"
-          password="$(printf '%s' "$REPLICATION_PASSWORD" | sed "s/'/''/g")"
-          printf "CREATE ROLE $REPLICATION_USER WITH LOGIN REPLICATION PASSWORD '%s';\n" "$password" \
+          { printf '%s' "$REPLICATION_PASSWORD" \
+              | sed "s/'/''/g; s/^/CREATE ROLE $REPLICATION_USER WITH LOGIN REPLICATION PASSWORD '/; s/\$/';/"; echo; } \
             | postgres --single -D "$PGDATA.partial" postgres > /dev/null
           mv "$PGDATA.partial" "$PGDATA"
         fi

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+using PgReplica.Sandbox.Networking;
+using PgReplica.Sandbox.Node;
+using PgReplica.Sandbox.Store;
+
+namespace PgReplica.Sandbox;
+
+/// <summary>The standard parts of a sandbox beside its API server: Service proxies, then the node agent.</summary>
+public static class SandboxComponents
+{
+    /// <summary>Factories for SandboxOptions.Components; the node agent keeps pods and volumes under root/node.</summary>
+    public static IReadOnlyList<Func<IObjectStore, ISandboxComponent>> NodeAndNetwork(string root, ILoggerFactory logging) =>
+    [
+        store => new ProxiesComponent(new ServiceProxies(store, new ServiceProxyOptions(), logging.CreateLogger<ServiceProxies>())),
+        store => new NodeComponent(new NodeAgent(store, new NodeOptions { RootDirectory = Path.Combine(root, "node") }, logging.CreateLogger<NodeAgent>())),
+    ];
+
+    private sealed class ProxiesComponent(ServiceProxies proxies) : ISandboxComponent
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => proxies.StartAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => proxies.DisposeAsync();
+    }
+
+    // Also the API server's IPodRuntime, so that kubectl logs and exec reach the node agent.
+    private sealed class NodeComponent(NodeAgent agent) : ISandboxComponent, IPodRuntime
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => agent.StartAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => agent.DisposeAsync();
+
+        public string? LogPath(string ns, string pod, string container, bool previous = false) => agent.LogPath(ns, pod, container, previous);
+
+        public Task<int> ExecAsync(ExecRequest request, CancellationToken cancellationToken) => agent.ExecAsync(request, cancellationToken);
+    }
+}

@@ -1,7 +1,0 @@
-namespace PgReplica.EndToEnd.Tests;
-
-public class PlaceholderTests
-{
-    [Fact]
-    public void ProjectBuilds() => Assert.Equal(2, 1 + 1);
-}
