@@ -9,11 +9,18 @@ namespace PgReplica.Sandbox;
 public static class SandboxComponents
 {
     /// <summary>Factories for SandboxOptions.Components; the node agent keeps pods and volumes under root/node.</summary>
-    public static IReadOnlyList<Func<IObjectStore, ISandboxComponent>> NodeAndNetwork(string root, ILoggerFactory logging) =>
-    [
-        store => new ProxiesComponent(new ServiceProxies(store, new ServiceProxyOptions(), logging.CreateLogger<ServiceProxies>())),
-        store => new NodeComponent(new NodeAgent(store, new NodeOptions { RootDirectory = Path.Combine(root, "node") }, logging.CreateLogger<NodeAgent>())),
-    ];
+    public static IReadOnlyList<Func<IObjectStore, ISandboxComponent>> NodeAndNetwork(string root, ILoggerFactory logging)
+    {
+        // Another sandbox on this machine may hold the default ranges: take free ones instead of colliding.
+        var inUse = LoopbackRanges.InUse();
+        var podOctet = LoopbackRanges.Choose(new NodeOptions { RootDirectory = root }.PodAddressOctet, inUse);
+        var serviceOctet = LoopbackRanges.Choose(new ServiceProxyOptions().ClusterAddressOctet, inUse, podOctet);
+        return
+        [
+            store => new ProxiesComponent(new ServiceProxies(store, new ServiceProxyOptions { ClusterAddressOctet = serviceOctet }, logging.CreateLogger<ServiceProxies>())),
+            store => new NodeComponent(new NodeAgent(store, new NodeOptions { RootDirectory = Path.Combine(root, "node"), PodAddressOctet = podOctet }, logging.CreateLogger<NodeAgent>())),
+        ];
+    }
 
     private sealed class ProxiesComponent(ServiceProxies proxies) : ISandboxComponent
     {

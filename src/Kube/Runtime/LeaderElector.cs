@@ -150,7 +150,11 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
                     return true;
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (Exception e) when (e is KubernetesException or HttpRequestException or OperationCanceledException or IOException or System.Text.Json.JsonException)
             {
                 // Transient API errors: try again next period.
             }
@@ -189,7 +193,11 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
                 attempt.CancelAfter(config.RenewDeadline);
                 renewed = await TryAcquireOrRenewAsync(attempt.Token);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return; // Shutdown while a renewal was in flight.
+            }
+            catch (Exception e) when (e is KubernetesException or HttpRequestException or OperationCanceledException or IOException or System.Text.Json.JsonException)
             {
                 renewed = false;
             }

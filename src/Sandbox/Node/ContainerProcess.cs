@@ -86,7 +86,14 @@ internal sealed class ContainerProcess : IDisposable
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken = default)
     {
         await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        FinishedAt ??= DateTimeOffset.UtcNow;
+        if (FinishedAt is null)
+        {
+            FinishedAt = DateTimeOffset.UtcNow;
+            // A container ends with its main process, as when a PID namespace's init dies: children left in its
+            // process group (a backgrounded job, a pg_basebackup under a killed shell) go too.
+            UnixSignal.Send(-Pid, UnixSignal.Kill);
+        }
+
         return _process.ExitCode;
     }
 

@@ -12,11 +12,11 @@ internal sealed record ServiceAddress(string Namespace, string Name, IReadOnlyLi
 internal static class HostsFile
 {
     /// <summary>The file's text. localhost resolves to the pod IP because the pod's servers listen only there.</summary>
-    public static string Build(string podNamespace, string podName, string podIp, IEnumerable<ServiceAddress> services)
+    public static string Build(string podNamespace, string hostname, string podIp, IEnumerable<ServiceAddress> services)
     {
         var sb = new StringBuilder();
         sb.Append("# written by the pgreplica sandbox node agent\n");
-        sb.Append(podIp).Append("\tlocalhost ").Append(podName).Append('\n');
+        sb.Append(podIp).Append("\tlocalhost ").Append(hostname).Append('\n');
         sb.Append("::1\tip6-localhost ip6-loopback\n");
         foreach (var s in services.OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal))
         {

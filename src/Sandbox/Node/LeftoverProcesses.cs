@@ -38,6 +38,21 @@ internal static class LeftoverProcesses
         return pids.Count;
     }
 
+    /// <summary>
+    /// SIGKILLs whatever still runs with the pod's bin directory on PATH once its containers have ended: processes
+    /// that left the container's process group (setsid) would otherwise outlive the pod, as a cgroup would not let them.
+    /// </summary>
+    public static int KillPod(string podBinDirectory)
+    {
+        var pids = Find("PATH=" + podBinDirectory + ":");
+        foreach (var pid in pids)
+        {
+            UnixSignal.Send(pid, UnixSignal.Kill);
+        }
+
+        return pids.Count;
+    }
+
     private static List<int> Find(string marker)
     {
         var result = new List<int>();

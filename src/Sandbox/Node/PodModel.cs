@@ -11,7 +11,8 @@ internal sealed record PodModel(
     long TerminationGracePeriodSeconds,
     IReadOnlyList<ContainerModel> InitContainers,
     IReadOnlyList<ContainerModel> Containers,
-    IReadOnlyList<VolumeModel> Volumes)
+    IReadOnlyList<VolumeModel> Volumes,
+    string? Hostname = null)
 {
     /// <summary>Reads a Pod object.</summary>
     public static PodModel Parse(JsonObject pod)
@@ -26,7 +27,8 @@ internal sealed record PodModel(
             Long(spec, "terminationGracePeriodSeconds") ?? 30,
             Array(spec, "initContainers").Select(ContainerModel.Parse).ToList(),
             Array(spec, "containers").Select(ContainerModel.Parse).ToList(),
-            Array(spec, "volumes").Select(VolumeModel.Parse).ToList());
+            Array(spec, "volumes").Select(VolumeModel.Parse).ToList(),
+            Str(spec, "hostname"));
     }
 
     internal static string? Str(JsonObject? o, string key) =>

@@ -60,8 +60,8 @@ internal sealed class PodWorker
 
     private string HostsPath => Path.Combine(PodDirectory, "etc-hosts");
 
-    // A hostname is at most 63 characters; the kubelet truncates longer pod names the same way.
-    private string Hostname => Pod.Name.Length <= 63 ? Pod.Name : Pod.Name[..63].TrimEnd('-', '.');
+    // spec.hostname, else the pod name; at most 63 characters, as the kubelet truncates longer names.
+    private string Hostname => (Pod.Hostname ?? Pod.Name) is var h && h.Length <= 63 ? h : h[..63].TrimEnd('-', '.');
 
     private string BinDirectory => Path.Combine(PodDirectory, "bin");
 
@@ -130,7 +130,7 @@ internal sealed class PodWorker
     /// <summary>Rewrites /etc/hosts in place (same inode, so the bind mounts see it) when the Services changed.</summary>
     public void UpdateHosts()
     {
-        var text = HostsFile.Build(Pod.Namespace, Pod.Name, PodIp, _ctx.Services());
+        var text = HostsFile.Build(Pod.Namespace, Hostname, PodIp, _ctx.Services());
         lock (_gate)
         {
             if (text == _lastHosts || !Directory.Exists(PodDirectory))
@@ -219,6 +219,11 @@ internal sealed class PodWorker
             foreach (var s in _init.Concat(_main))
             {
                 s.Process?.KillNow();
+            }
+
+            if (LeftoverProcesses.KillPod(BinDirectory) is > 0 and var n)
+            {
+                _ctx.Logger.LogWarning("pod {Namespace}/{Pod}: killed {Count} processes that outlived its containers", Pod.Namespace, Pod.Name, n);
             }
 
             Publish();

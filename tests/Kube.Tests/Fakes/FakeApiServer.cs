@@ -55,6 +55,9 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <summary>Requests for which this returns a status code are answered with that error first (fault injection).</summary>
     public Func<HttpRequest, (int Code, string Reason)?>? Fault { get; set; }
 
+    /// <summary>Awaited before a request is handled (holds requests in flight).</summary>
+    public Func<HttpRequest, Task>? BeforeHandling { get; set; }
+
     /// <summary>Plural names served with a scale subresource (spec.replicas/status.replicas/status.selector).</summary>
     public HashSet<string> ScalePlurals { get; } = ["things"];
 
@@ -201,6 +204,11 @@ public sealed class FakeApiServer : IAsyncDisposable
         if (ctx.Connection.ClientCertificate is { } cc)
         {
             LastClientCertificateSubject = cc.Subject;
+        }
+
+        if (BeforeHandling is { } hold)
+        {
+            await hold(req);
         }
 
         if (Fault?.Invoke(req) is { } fault)

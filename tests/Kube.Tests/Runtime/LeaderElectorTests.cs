@@ -143,6 +143,31 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ShutdownDuringAnInFlightRenewalReturnsCleanly()
+    {
+        using var client = server.Client(token: "a");
+        var elector = new LeaderElector(client, Config("a") with { RenewDeadline = TimeSpan.FromSeconds(30), ReleaseOnCancel = false });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var started = new TaskCompletionSource();
+        elector.OnStartedLeading += () => started.TrySetResult();
+        var running = elector.RunAsync(ct => Task.Delay(Timeout.Infinite, ct), cts.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        var held = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        server.BeforeHandling = r =>
+        {
+            held.TrySetResult();
+            return release.Task;
+        };
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await cts.CancelAsync();
+        await running; // must not throw OperationCanceledException
+        Assert.False(elector.IsLeader);
+        release.SetResult();
+    }
+
+    [Fact]
     public async Task FailingWorkEndsTheTermReleasesTheLeaseAndRethrows()
     {
         using var client = server.Client(token: "a");

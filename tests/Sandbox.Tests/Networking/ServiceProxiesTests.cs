@@ -14,13 +14,13 @@ public class ServiceProxiesTests
     public async Task ClusterIpSpreadsNewConnectionsOverReadyPodsOnly()
     {
         var store = new InMemoryObjectStore();
-        await using var proxies = new ServiceProxies(store, new ServiceProxyOptions { ClusterAddressOctet = 25 });
+        await using var proxies = new ServiceProxies(store, new ServiceProxyOptions { ClusterAddressOctet = 45 });
         await proxies.StartAsync();
-        using var a = new NameServer(IPAddress.Parse("127.24.0.1"), 7000, "a");
-        using var b = new NameServer(IPAddress.Parse("127.24.0.2"), 7000, "b");
-        store.Create(ResourceType.Pods, "default", PodObject("a", "127.24.0.1", ready: true));
-        store.Create(ResourceType.Pods, "default", PodObject("b", "127.24.0.2", ready: true));
-        store.Create(ResourceType.Pods, "default", PodObject("unrelated", "127.24.0.3", ready: true, app: "other"));
+        using var a = new NameServer(IPAddress.Parse("127.44.0.1"), 7000, "a");
+        using var b = new NameServer(IPAddress.Parse("127.44.0.2"), 7000, "b");
+        store.Create(ResourceType.Pods, "default", PodObject("a", "127.44.0.1", ready: true));
+        store.Create(ResourceType.Pods, "default", PodObject("b", "127.44.0.2", ready: true));
+        store.Create(ResourceType.Pods, "default", PodObject("unrelated", "127.44.0.3", ready: true, app: "other"));
         store.Create(ResourceType.Services, "default", JsonNode.Parse("""
             {"metadata":{"name":"web","labels":{"tier":"x"}},"spec":{"selector":{"app":"web"},"ports":[{"name":"http","port":8080,"targetPort":"web"}]}}
             """)!.AsObject());
@@ -28,13 +28,13 @@ public class ServiceProxiesTests
         await NodeEnvironment.WaitUntilAsync(() => Addresses(store, "web", "addresses").Count == 2, "two ready endpoints");
         var svc = store.Get(ResourceType.Services, "default", "web")!;
         var clusterIp = svc["spec"]!["clusterIP"]!.ToString();
-        Assert.StartsWith("127.25.", clusterIp, StringComparison.Ordinal);
+        Assert.StartsWith("127.45.", clusterIp, StringComparison.Ordinal);
         Assert.Equal(clusterIp, svc["spec"]!["clusterIPs"]![0]!.ToString());
         var ep = store.Get(ResourceType.Endpoints, "default", "web")!;
         Assert.Equal(7000, (int)ep["subsets"]![0]!["ports"]![0]!["port"]!);
         Assert.Equal("http", ep["subsets"]![0]!["ports"]![0]!["name"]!.ToString());
         Assert.Equal("x", ep["metadata"]!["labels"]!["tier"]!.ToString());
-        Assert.Equal(["127.24.0.1", "127.24.0.2"], Addresses(store, "web", "addresses"));
+        Assert.Equal(["127.44.0.1", "127.44.0.2"], Addresses(store, "web", "addresses"));
 
         var answers = new List<string>();
         for (var i = 0; i < 4; i++)
@@ -47,7 +47,7 @@ public class ServiceProxiesTests
 
         // b turns unready: it moves to notReadyAddresses and gets no new connection.
         SetReady(store, "b", false);
-        await NodeEnvironment.WaitUntilAsync(() => Addresses(store, "web", "notReadyAddresses").SequenceEqual(["127.24.0.2"]), "b not ready");
+        await NodeEnvironment.WaitUntilAsync(() => Addresses(store, "web", "notReadyAddresses").SequenceEqual(["127.44.0.2"]), "b not ready");
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal("a", await AskAsync(clusterIp, 8080));
@@ -76,18 +76,18 @@ public class ServiceProxiesTests
     public async Task HeadlessServiceGetsEndpointsButNoProxyAndKeepsAGivenClusterIp()
     {
         var store = new InMemoryObjectStore();
-        await using var proxies = new ServiceProxies(store, new ServiceProxyOptions { ClusterAddressOctet = 26 });
+        await using var proxies = new ServiceProxies(store, new ServiceProxyOptions { ClusterAddressOctet = 46 });
         await proxies.StartAsync();
-        store.Create(ResourceType.Pods, "default", PodObject("a", "127.24.1.1", ready: false));
+        store.Create(ResourceType.Pods, "default", PodObject("a", "127.44.1.1", ready: false));
         store.Create(ResourceType.Services, "default", JsonNode.Parse("""{"metadata":{"name":"h"},"spec":{"clusterIP":"None","selector":{"app":"web"},"ports":[{"port":5432}]}}""")!.AsObject());
-        store.Create(ResourceType.Services, "default", JsonNode.Parse("""{"metadata":{"name":"fixed"},"spec":{"clusterIP":"127.26.5.5","selector":{"app":"web"},"ports":[{"port":5432}]}}""")!.AsObject());
+        store.Create(ResourceType.Services, "default", JsonNode.Parse("""{"metadata":{"name":"fixed"},"spec":{"clusterIP":"127.46.5.5","selector":{"app":"web"},"ports":[{"port":5432}]}}""")!.AsObject());
         await NodeEnvironment.WaitUntilAsync(() => Addresses(store, "h", "notReadyAddresses").Count == 1, "headless endpoints");
         Assert.Equal("None", store.Get(ResourceType.Services, "default", "h")!["spec"]!["clusterIP"]!.ToString());
         Assert.Equal(5432, (int)store.Get(ResourceType.Endpoints, "default", "h")!["subsets"]![0]!["ports"]![0]!["port"]!);
-        Assert.Equal("127.26.5.5", store.Get(ResourceType.Services, "default", "fixed")!["spec"]!["clusterIP"]!.ToString());
+        Assert.Equal("127.46.5.5", store.Get(ResourceType.Services, "default", "fixed")!["spec"]!["clusterIP"]!.ToString());
         // The fixed ClusterIP listens even with no ready endpoint; it closes the connection at once.
         using var client = new TcpClient();
-        await client.ConnectAsync("127.26.5.5", 5432);
+        await client.ConnectAsync("127.46.5.5", 5432);
         Assert.Equal(0, await client.GetStream().ReadAsync(new byte[1]));
     }
 

@@ -85,6 +85,22 @@ public class PodLifecycleTests
     }
 
     [Fact]
+    public async Task ProcessesAContainerLeftBehindEndWithThePod()
+    {
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 27);
+        // The shell dies of SIGTERM at once; its background sleep (same group) and a setsid'd sleep would linger.
+        env.CreatePod("""{"metadata":{"name":"messy"},"spec":{"terminationGracePeriodSeconds":30,"containers":[{"name":"c","image":"postgres","command":["sh","-c","sleep 600 & setsid sleep 601 & wait"]}]}}""");
+        await env.WaitForPodAsync("messy", NodeEnvironment.IsReady);
+        await NodeEnvironment.WaitUntilAsync(() => NodeEnvironment.ProcessesMentioning(env.Root).Count == 3, "sh and two sleeps");
+        var pod = env.Pod("messy")!;
+        pod["metadata"]!["deletionTimestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        pod["metadata"]!["deletionGracePeriodSeconds"] = 30;
+        env.Store.Replace(ResourceType.Pods, "default", pod);
+        await NodeEnvironment.WaitUntilAsync(() => env.Pod("messy") is null, "pod removal", seconds: 20);
+        Assert.Empty(NodeEnvironment.ProcessesMentioning(env.Root));
+    }
+
+    [Fact]
     public async Task NonPostgresImageFailsWithErrImagePull()
     {
         await using var env = await NodeEnvironment.StartAsync(podOctet: 15);
@@ -120,11 +136,12 @@ public class PodLifecycleTests
         await using var env = await NodeEnvironment.StartAsync(podOctet: 17);
         env.Create(ResourceType.Secrets, $$$"""{"metadata":{"name":"s"},"data":{"user":"{{{B64("alice")}}}","pass":"{{{B64("pa$$ word")}}}"}}""");
         env.Create(new ResourceType("", "configmaps"), """{"metadata":{"name":"cm"},"data":{"postgresql.conf":"shared_buffers = 16MB\n","mode":"fast"}}""");
-        env.Create(ResourceType.Services, """{"metadata":{"name":"db-rw"},"spec":{"clusterIP":"127.23.0.9","ports":[{"port":5432}]}}""");
-        env.Create(ResourceType.Services, """{"metadata":{"name":"other","namespace":"elsewhere"},"spec":{"clusterIP":"127.23.0.10","ports":[{"port":5432}]}}""", ns: "elsewhere");
+        env.Create(ResourceType.Services, """{"metadata":{"name":"db-rw"},"spec":{"clusterIP":"127.43.0.9","ports":[{"port":5432}]}}""");
+        env.Create(ResourceType.Services, """{"metadata":{"name":"other","namespace":"elsewhere"},"spec":{"clusterIP":"127.43.0.10","ports":[{"port":5432}]}}""", ns: "elsewhere");
         env.CreatePod("""
         {"metadata":{"name":"probe-me"},
          "spec":{
+           "hostname":"db-host",
            "volumes":[{"name":"sec","secret":{"secretName":"s","defaultMode":384,"items":[{"key":"pass","path":"dir/password"}]}},
                       {"name":"conf","configMap":{"name":"cm","items":[{"key":"postgresql.conf","path":"pg.conf"}]}}],
            "containers":[{"name":"c","image":"postgres","command":["sleep","600"],"workingDir":"/etc/sec",
@@ -139,7 +156,7 @@ public class PodLifecycleTests
         var ip = pod["status"]!["podIP"]!.ToString();
 
         var script = """
-            echo "$GREETING"; echo "$IP"; id -un; hostname; pwd; cat dir/password; echo; stat -c %a dir/password
+            echo "$GREETING"; echo "$IP"; id -un; hostname; getent hosts db-host | cut -d' ' -f1; pwd; cat dir/password; echo; stat -c %a dir/password
             getent hosts db-rw | cut -d' ' -f1; getent hosts db-rw.default.svc.cluster.local | cut -d' ' -f1
             getent hosts other.elsewhere | cut -d' ' -f1; getent hosts other >/dev/null || echo no-short-name
             getent hosts localhost | cut -d' ' -f1; touch x 2>/dev/null || echo read-only
@@ -147,19 +164,19 @@ public class PodLifecycleTests
             """;
         var output = await ExecAsync(env, "probe-me", ["sh", "-c", script]);
         Assert.Equal(
-            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\nprobe-me\n/etc/sec\npa$$ word\n600\n127.23.0.9\n127.23.0.9\n127.23.0.10\nno-short-name\n{ip}\nread-only\nfast\nshared_buffers = 16MB\n",
+            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\ndb-host\n{ip}\n/etc/sec\npa$$ word\n600\n127.43.0.9\n127.43.0.9\n127.43.0.10\nno-short-name\n{ip}\nread-only\nfast\nshared_buffers = 16MB\n",
             output);
 
         // A Service that appears later resolves too: /etc/hosts is kept up to date in place.
-        env.Create(ResourceType.Services, """{"metadata":{"name":"late"},"spec":{"clusterIP":"127.23.0.11","ports":[{"port":5432}]}}""");
+        env.Create(ResourceType.Services, """{"metadata":{"name":"late"},"spec":{"clusterIP":"127.43.0.11","ports":[{"port":5432}]}}""");
         var resolved = "";
-        for (var i = 0; i < 100 && !resolved.StartsWith("127.23.0.11", StringComparison.Ordinal); i++)
+        for (var i = 0; i < 100 && !resolved.StartsWith("127.43.0.11", StringComparison.Ordinal); i++)
         {
             await Task.Delay(100);
             resolved = await ExecAsync(env, "probe-me", ["sh", "-c", "getent hosts late || true"]);
         }
 
-        Assert.StartsWith("127.23.0.11", resolved, StringComparison.Ordinal);
+        Assert.StartsWith("127.43.0.11", resolved, StringComparison.Ordinal);
 
         // With a tty the command gets a terminal; stdin reaches it.
         var stdout = new MemoryStream();

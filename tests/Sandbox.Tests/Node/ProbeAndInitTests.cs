@@ -58,4 +58,22 @@ public class ProbeAndInitTests
         await Task.Delay(300);
         Assert.Single(env.Store.List(ResourceType.Events, "default"), e => e["reason"]?.ToString() == "Failed");
     }
+
+    [Fact]
+    public async Task HttpGetReadinessProbeReachesTheServerOnThePodIp()
+    {
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 26);
+        env.CreatePod("""
+        {"metadata":{"name":"web"},
+         "spec":{"containers":[{"name":"c","image":"postgres","workingDir":"/tmp",
+           "command":["python3","-m","http.server","--bind","$(IP)","8080"],
+           "env":[{"name":"IP","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}}],
+           "ports":[{"name":"http","containerPort":8080}],
+           "readinessProbe":{"httpGet":{"path":"/","port":"http"},"periodSeconds":1}}]}}
+        """);
+        var pod = await env.WaitForPodAsync("web", NodeEnvironment.IsReady);
+        using var http = new HttpClient();
+        var response = await http.GetAsync($"http://{pod["status"]!["podIP"]}:8080/");
+        Assert.True(response.IsSuccessStatusCode);
+    }
 }

@@ -32,7 +32,7 @@ public class ReplicationTests
     [Fact]
     public async Task StandbyClonedThroughTheServiceIsReadOnlyAndReceivesRows()
     {
-        await using var env = await NodeEnvironment.StartAsync(podOctet: 12, serviceOctet: 22);
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 12, serviceOctet: 42);
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         env.Create(ResourceType.Secrets, $$$$$"""{"metadata":{"name":"db-replication"},"type":"Opaque","data":{"password":"{{{{{Convert.ToBase64String(Encoding.UTF8.GetBytes(password))}}}}}"}}""");
         foreach (var claim in new[] { "data-db-1", "data-db-2" })
@@ -49,7 +49,7 @@ public class ReplicationTests
 
         var rwIp = env.Store.Get(ResourceType.Services, "default", "db-rw")!["spec"]!["clusterIP"]!.ToString();
         var roIp = env.Store.Get(ResourceType.Services, "default", "db-ro")!["spec"]!["clusterIP"]!.ToString();
-        Assert.StartsWith("127.22.", rwIp, StringComparison.Ordinal);
+        Assert.StartsWith("127.42.", rwIp, StringComparison.Ordinal);
         Assert.NotEqual(rwIp, roIp);
         await NodeEnvironment.WaitUntilAsync(() => Endpoint(env, "db-ro") is not null, "db-ro endpoints");
         Assert.Equal(env.Pod("db-2")!["status"]!["podIP"]!.ToString(), Endpoint(env, "db-ro"));
