@@ -132,6 +132,38 @@ public sealed class ScalingEndToEndTests(SandboxFixture sandbox, Xunit.Abstracti
         await DeleteAsync(name);
     }
 
+    [Fact]
+    public async Task Changed_settings_reach_every_instance_by_rolling_restarts_on_the_same_data()
+    {
+        const string name = "foxtrot";
+        await sandbox.Kubectl.ApplyAsync(SandboxFixture.ClusterYaml(Ns, name, 1));
+        await WaitReadyAsync(name, 1);
+        await using (var primary = await sandbox.ConnectAsync(Ns, name, "foxtrot-1"))
+        {
+            await using var c = primary.CreateCommand("CREATE TABLE kept AS SELECT 1 AS one");
+            await c.ExecuteNonQueryAsync();
+        }
+
+        await sandbox.Kubectl.ApplyAsync(SandboxFixture.ClusterYaml(Ns, name, 1) + "\n      work_mem: 12MB\n");
+
+        foreach (var pod in new[] { "foxtrot-1", "foxtrot-2" })
+        {
+            await SandboxFixture.EventuallyAsync(
+                async () =>
+                {
+                    await using var db = await sandbox.ConnectAsync(Ns, name, pod);
+                    await using var c = db.CreateCommand("SELECT current_setting('work_mem') || ' ' || (SELECT count(*) FROM kept)");
+                    return (string)(await c.ExecuteScalarAsync())!;
+                },
+                v => v == "12MB 1",
+                v => $"{pod}: {v}",
+                seconds: 240);
+        }
+
+        await WaitReadyAsync(name, 1);
+        await DeleteAsync(name);
+    }
+
     private async Task WaitReadyAsync(string name, int standbys) =>
         await SandboxFixture.EventuallyAsync(
             () => sandbox.ClusterAsync(Ns, name),

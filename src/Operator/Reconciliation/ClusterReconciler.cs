@@ -159,7 +159,7 @@ public sealed class ClusterReconciler(
         return await database.AcceptsConnectionsAsync(ct) ? database : null;
     }
 
-    private async Task<T?> CreateAsync<T>(T desired, CancellationToken ct)
+    private async Task<T?> CreateAsync<T>(T desired, CancellationToken ct, List<string>? problems = null)
         where T : class, IKubernetesObject
     {
         try
@@ -169,6 +169,12 @@ public sealed class ClusterReconciler(
         catch (KubernetesException e) when (e.IsAlreadyExists)
         {
             // Made by an earlier pass whose list we did not see, or by someone else: not ours to replace.
+            return null;
+        }
+        catch (KubernetesException e) when (e.IsInvalid && problems is not null)
+        {
+            // The spec produced an object the API refuses (say, a storage size it cannot parse): report it, keep going.
+            problems.Add($"{desired.Kind} {desired.Metadata.Name} was refused: {e.Status.Message ?? e.Message}");
             return null;
         }
     }
@@ -212,14 +218,14 @@ public sealed class ClusterReconciler(
 
             // Secret: made once; an existing one is never replaced, or data made with its passwords would be locked out.
             var secret = await owner.kube.GetAsync<Secret>(names.ReplicationSecret, cluster.Metadata.Namespace, ct);
-            if (secret is null && await owner.CreateAsync(SecretBuilder.Build(cluster), ct) is not null)
+            if (secret is null && await owner.CreateAsync(SecretBuilder.Build(cluster), ct, problems) is not null)
             {
                 stepEvents.Add(ClusterEvent.Info("SecretCreated", $"created Secret {names.ReplicationSecret} with generated passwords"));
             }
 
             // Primary: PVC, Pod, -rw Service.
             await EnsureClaimAsync(inventory, primaryOrdinal);
-            if (!inventory.Pods.ContainsKey(primaryOrdinal) && await owner.CreateAsync(InstancePodBuilder.Primary(cluster, primaryOrdinal, parameters), ct) is not null)
+            if (!inventory.Pods.ContainsKey(primaryOrdinal) && await owner.CreateAsync(InstancePodBuilder.Primary(cluster, primaryOrdinal, parameters), ct, problems) is not null)
             {
                 stepEvents.Add(ClusterEvent.Info("PrimaryCreated", $"created primary pod {names.Pod(primaryOrdinal)}"));
             }
@@ -229,6 +235,15 @@ public sealed class ClusterReconciler(
             var database = await owner.ConnectAsync(cluster, names, inventory, primaryOrdinal, ct);
             if (database is null)
             {
+                // A primary that is down and was built from an older spec (say, a bad setting since fixed) is rebuilt
+                // with the current one; it serves nobody, and waiting would never end.
+                if (inventory.Pods.TryGetValue(primaryOrdinal, out var down) && down.Metadata.DeletionTimestamp is null
+                    && !StandbyStateRules.PodReady(down) && InstancePodBuilder.ConfigHashOf(down) != InstancePodBuilder.ConfigHash(cluster, parameters))
+                {
+                    await owner.DeleteAsync<Pod>(down.Metadata.Name!, cluster, ct);
+                    stepEvents.Add(ClusterEvent.Info("PrimaryRestarted", $"recreating primary pod {down.Metadata.Name} with the current settings"));
+                }
+
                 // Waiting for the primary is not an error: report it and look again soon.
                 await FinishAsync(inventory, primaryOrdinal, null, [], [], primaryUp: false);
                 return owner.options.WaitInterval;
@@ -263,8 +278,39 @@ public sealed class ClusterReconciler(
             await EnsureServiceAsync(inventory, ServiceBuilder.ReadOnly(cluster));
 
             var observation = await database.Replication.ObserveAsync(ct);
+            if (!mustWait && scalable && await RollOutAsync(inventory, primaryOrdinal, plan.Wanted, parameters, observation))
+            {
+                mustWait = true;
+            }
+
             await FinishAsync(inventory, primaryOrdinal, observation, plan.Wanted, plan.ToRemove, primaryUp: true);
             return mustWait ? owner.options.WaitInterval : owner.options.ObserveInterval;
+        }
+
+        /// <summary>
+        /// Pods built from an older spec (image, resources, settings) are recreated one at a time on their own
+        /// volume: first standbys that are down anyway, then streaming standbys while all others stream, then the
+        /// primary once every standby streams. Returns true when it restarted something (the pass then waits).
+        /// </summary>
+        private async Task<bool> RollOutAsync(ClusterInventory inventory, int primaryOrdinal, IReadOnlyList<int> wanted, PostgresParameters parameters, ReplicationObservation observation)
+        {
+            if (inventory.Pods.Values.Any(p => p.Metadata.DeletionTimestamp is not null)) return true;
+            var desired = InstancePodBuilder.ConfigHash(cluster, parameters);
+            bool Stale(int ordinal) => inventory.Pods.TryGetValue(ordinal, out var pod) && InstancePodBuilder.ConfigHashOf(pod) != desired;
+            bool Streaming(int ordinal) => observation.ForSlot(names.Slot(ordinal)) is { WalSenderPid: not null, State: "streaming" };
+
+            var target = wanted.Where(o => Stale(o) && !Streaming(o)).Order().Cast<int?>().FirstOrDefault();
+            if (target is null && wanted.All(o => inventory.Pods.ContainsKey(o) && Streaming(o)))
+            {
+                target = wanted.Where(Stale).Order().Cast<int?>().FirstOrDefault()
+                    ?? (Stale(primaryOrdinal) ? primaryOrdinal : null);
+            }
+
+            if (target is not { } ordinal) return false;
+            await owner.DeleteAsync<Pod>(names.Pod(ordinal), cluster, ct);
+            var role = ordinal == primaryOrdinal ? "Primary" : "Standby";
+            stepEvents.Add(ClusterEvent.Info($"{role}Restarted", $"recreating {role.ToLowerInvariant()} pod {names.Pod(ordinal)} on its volume to apply the current spec"));
+            return true;
         }
 
         /// <summary>Slot first, then PVC, Pod, Service: a standby cut short while being made always has its slot, so the plan keeps it.</summary>
@@ -277,14 +323,14 @@ public sealed class ClusterReconciler(
             }
 
             await EnsureClaimAsync(inventory, ordinal);
-            if (!inventory.Pods.ContainsKey(ordinal) && await owner.CreateAsync(InstancePodBuilder.Standby(cluster, ordinal, parameters), ct) is not null)
+            if (!inventory.Pods.ContainsKey(ordinal) && await owner.CreateAsync(InstancePodBuilder.Standby(cluster, ordinal, parameters), ct, problems) is not null)
             {
                 stepEvents.Add(ClusterEvent.Info("StandbyCreated", $"created standby pod {names.Pod(ordinal)} streaming through slot {slot}"));
             }
 
             if (!inventory.Services.ContainsKey(ordinal))
             {
-                await owner.CreateAsync(ServiceBuilder.Instance(cluster, ordinal), ct);
+                await owner.CreateAsync(ServiceBuilder.Instance(cluster, ordinal), ct, problems);
             }
         }
 
@@ -320,12 +366,12 @@ public sealed class ClusterReconciler(
 
         private async Task EnsureClaimAsync(ClusterInventory inventory, int ordinal)
         {
-            if (!inventory.Claims.ContainsKey(ordinal)) await owner.CreateAsync(ClaimBuilder.Build(cluster, ordinal), ct);
+            if (!inventory.Claims.ContainsKey(ordinal)) await owner.CreateAsync(ClaimBuilder.Build(cluster, ordinal), ct, problems);
         }
 
         private async Task EnsureServiceAsync(ClusterInventory inventory, Service desired)
         {
-            if (!inventory.NamedServices.Contains(desired.Metadata.Name!)) await owner.CreateAsync(desired, ct);
+            if (!inventory.NamedServices.Contains(desired.Metadata.Name!)) await owner.CreateAsync(desired, ct, problems);
         }
 
         /// <summary>Status (written only when it changed, through the status subresource), Events, metrics.</summary>

@@ -60,6 +60,9 @@ internal sealed class ApiRequestHandler(ObjectOperations ops, Func<IPodRuntime?>
                 ctx.Response.ContentType = "text/plain";
                 await ctx.Response.WriteAsync("ok");
                 return;
+            case ["api" or "apis"] when AggregatedDiscovery.Wanted(ctx.Request.Headers.Accept.ToString()):
+                await WriteJsonAsync(ctx, 200, AggregatedDiscovery.List(All, core: segments[0] == "api"), AggregatedDiscovery.ContentType);
+                return;
             case ["api"]:
                 await WriteJsonAsync(ctx, 200, Discovery.CoreVersions($"127.0.0.1:{ctx.Connection.LocalPort}"));
                 return;

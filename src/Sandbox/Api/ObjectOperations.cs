@@ -62,6 +62,7 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
                 StatusObjects.Details(r, "", kindIsKind: true));
         }
 
+        CheckName(r, name);
         ns = CheckNamespace(r, ns, meta);
         foreach (var field in new[] { "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation", "managedFields" })
         {
@@ -143,7 +144,14 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
             }
 
             var currentMeta = Meta(current);
+            // Deletion fields are the server's: a client can neither set nor clear them.
             meta["deletionTimestamp"] = currentMeta["deletionTimestamp"]?.DeepClone();
+            meta["deletionGracePeriodSeconds"] = currentMeta["deletionGracePeriodSeconds"]?.DeepClone();
+            if (meta["deletionGracePeriodSeconds"] is null)
+            {
+                meta.Remove("deletionGracePeriodSeconds");
+            }
+
             if (meta["deletionTimestamp"] is null)
             {
                 meta.Remove("deletionTimestamp");
@@ -370,6 +378,23 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
         }
 
         return result;
+    }
+
+    // Names are DNS subdomains; namespaces and Services, whose names become DNS labels, are single labels.
+    private static void CheckName(ApiResource r, string name)
+    {
+        const string label = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+        var single = r.Type == ResourceType.Namespaces || r.Type == ResourceType.Services;
+        var ok = single
+            ? name.Length <= 63 && System.Text.RegularExpressions.Regex.IsMatch(name, $"^{label}$")
+            : name.Length <= 253 && System.Text.RegularExpressions.Regex.IsMatch(name, $"^{label}(\\.{label})*$");
+        if (!ok)
+        {
+            var rule = single
+                ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
+                : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+            throw ApiException.Invalid(r, name, [("metadata.name", $"Invalid value: \"{name}\": {rule}")]);
+        }
     }
 
     private string? CheckNamespace(ApiResource r, string? ns, JsonObject meta)

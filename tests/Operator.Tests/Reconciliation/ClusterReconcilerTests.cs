@@ -169,6 +169,20 @@ public sealed class ClusterReconcilerTests
     }
 
     [Fact]
+    public async Task An_object_the_api_refuses_becomes_a_condition_not_a_crash_loop()
+    {
+        var sim = new SimulatedCluster();
+        sim.Kube.Validate = o => o is PersistentVolumeClaim ? "spec.resources.requests.storage: Invalid value: quantities must match the regular expression" : null;
+
+        await sim.PassAsync();
+
+        var invalid = ConditionList.Find(sim.Resource!.Status!.Conditions, StatusBuilder.SpecInvalid)!;
+        Assert.Equal("True", invalid.Status);
+        Assert.Contains("PersistentVolumeClaim orders-1-data was refused", invalid.Message);
+        Assert.Equal(1, sim.Events.Count("InvalidSpec"));
+    }
+
+    [Fact]
     public async Task Deleting_the_resource_stops_standbys_drops_their_slots_then_releases_it()
     {
         var sim = new SimulatedCluster();
@@ -182,6 +196,44 @@ public sealed class ClusterReconcilerTests
         Assert.Empty(sim.SlotNames);
         Assert.Equal(["orders-1"], sim.Names_<Pod>()); // the primary goes by garbage collection
         Assert.Empty(sim.Database.DropAttemptsWhileActive);
+    }
+
+    [Fact]
+    public async Task New_settings_roll_out_one_pod_at_a_time_standbys_first_on_the_same_volumes()
+    {
+        var sim = new SimulatedCluster();
+        await sim.ConvergeAsync();
+        var claims = sim.Kube.All<PersistentVolumeClaim>().ToDictionary(c => c.Metadata.Name!, c => c.Metadata.Uid);
+        sim.Kube.Mutate<PostgresReplicaSet>(SimulatedCluster.Namespace, "orders", c => c.Spec.Postgresql.Parameters["work_mem"] = "32MB");
+        var changed = sim.Resource!;
+        var desired = InstancePodBuilder.ConfigHash(changed, PostgresParameters.Merge(changed.Spec.Postgresql.Parameters, changed.Spec.Replication.MaxSlotWalKeepSize));
+        Assert.All(sim.Kube.All<Pod>(), p => Assert.NotEqual(desired, InstancePodBuilder.ConfigHashOf(p)));
+
+        await sim.ConvergeAsync();
+
+        Assert.All(sim.Kube.All<Pod>(), p => Assert.Equal(desired, InstancePodBuilder.ConfigHashOf(p)));
+        var deletes = sim.Kube.Log.Where(l => l.StartsWith("delete Pod", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["delete Pod orders-2", "delete Pod orders-3", "delete Pod orders-1"], deletes);
+        Assert.Equal(claims, sim.Kube.All<PersistentVolumeClaim>().ToDictionary(c => c.Metadata.Name!, c => c.Metadata.Uid));
+        Assert.Equal(["orders_2", "orders_3"], sim.SlotNames);
+        Assert.Equal(Phases.Ready, sim.Resource!.Status!.Phase);
+        Assert.Equal(2, sim.Events.Count("StandbyRestarted"));
+        Assert.Equal(1, sim.Events.Count("PrimaryRestarted"));
+    }
+
+    [Fact]
+    public async Task No_streaming_standby_is_restarted_while_another_is_down()
+    {
+        var sim = new SimulatedCluster();
+        await sim.ConvergeAsync();
+        sim.Kube.Mutate<PostgresReplicaSet>(SimulatedCluster.Namespace, "orders", c => c.Spec.Postgresql.Parameters["work_mem"] = "32MB");
+        // orders-2 stops streaming (and is stale): it is restarted, but orders-3 waits until orders-2 streams again.
+        sim.Database.Slots["orders_2"] = null;
+
+        await sim.PassAsync();
+        Assert.Equal(["delete Pod orders-2"], sim.Kube.Log.Where(l => l.StartsWith("delete Pod", StringComparison.Ordinal)));
+        await sim.PassAsync();
+        Assert.Single(sim.Kube.Log, l => l.StartsWith("delete Pod", StringComparison.Ordinal));
     }
 
     [Fact]

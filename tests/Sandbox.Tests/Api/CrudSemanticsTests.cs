@@ -210,4 +210,33 @@ public sealed class CrudSemanticsTests : IAsyncLifetime
         Assert.Null(created["stringData"]);
         Assert.Equal("Opaque", created["type"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData("Upper", false)]
+    [InlineData("with_underscore", false)]
+    [InlineData("-leading", false)]
+    [InlineData("dots.are.fine", true)]
+    [InlineData("orders-1", true)]
+    public async Task NamesMustBeDnsSubdomains(string name, bool valid)
+    {
+        var (code, body) = await _s.PostAsync(ConfigMaps, ConfigMap(name));
+        Assert.Equal(valid ? 201 : 422, code);
+        if (!valid)
+        {
+            Assert.Equal("metadata.name", body!["details"]!["causes"]![0]!["field"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task GenerateNameMakesAUniqueName()
+    {
+        var cm = ConfigMap("");
+        ((JsonObject)cm["metadata"]!).Remove("name");
+        cm["metadata"]!["generateName"] = "gen-";
+        var (_, a) = await _s.PostAsync(ConfigMaps, cm);
+        var (_, b) = await _s.PostAsync(ConfigMaps, cm);
+        var names = new[] { a, b }.Select(o => o!["metadata"]!["name"]!.GetValue<string>()).ToList();
+        Assert.All(names, n => Assert.Matches("^gen-[a-z0-9]{5}$", n));
+        Assert.NotEqual(names[0], names[1]);
+    }
 }

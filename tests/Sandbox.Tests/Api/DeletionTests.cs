@@ -141,6 +141,12 @@ public sealed class PodDeletionTests : IAsyncLifetime
         // Other writers (labels, status) do not end it early.
         var (_, patched) = await _s.MergePatchAsync($"{Pods}/running", JsonNode.Parse("""{"metadata":{"labels":{"x":"y"}}}""")!);
         Assert.Equal("y", patched!["metadata"]!["labels"]!["x"]!.GetValue<string>());
+        var put = (JsonObject)patched.DeepClone();
+        ((JsonObject)put["metadata"]!).Remove("deletionGracePeriodSeconds");
+        ((JsonObject)put["metadata"]!).Remove("deletionTimestamp");
+        var (putCode, afterPut) = await _s.PutAsync($"{Pods}/running", put);
+        Assert.Equal(200, putCode);
+        Assert.NotNull(afterPut!["metadata"]!["deletionTimestamp"]);
         var table = JsonNode.Parse(await (await _s.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, Pods)
         {
             Headers = { { "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io" } },

@@ -306,3 +306,41 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Equal(["sh", "-c", "echo tty-ok"], exec.Command);
     }
 }
+
+public sealed class PodLogsHttpTests : IAsyncLifetime
+{
+    private const string Pods = "/api/v1/namespaces/default/pods";
+    private TestSandbox _s = null!;
+    private string _files = null!;
+
+    public async Task InitializeAsync()
+    {
+        _files = Path.Combine(Path.GetTempPath(), "sbx-logs-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_files);
+        _s = await TestSandbox.StartAsync(new LocalProcessRuntime(_files));
+        await _s.PostAsync(Pods, JsonNode.Parse("""
+            {"metadata":{"name":"two"},"spec":{"containers":[{"name":"a","image":"postgres:17"},{"name":"b","image":"postgres:17"}]}}
+            """)!);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _s.DisposeAsync();
+        Directory.Delete(_files, recursive: true);
+    }
+
+    [Fact]
+    public async Task APodWithSeveralContainersNeedsOneNamed()
+    {
+        var (code, status) = await _s.GetAsync($"{Pods}/two/log");
+        Assert.Equal(400, code);
+        Assert.Equal("a container name must be specified for pod two, choose one of: [a b]", status!["message"]!.GetValue<string>());
+        (code, status) = await _s.GetAsync($"{Pods}/two/log?container=c");
+        Assert.Equal(400, code);
+        (code, status) = await _s.GetAsync($"{Pods}/two/log?container=b");
+        Assert.Equal(400, code);
+        Assert.Contains("is waiting to start", status!["message"]!.GetValue<string>());
+        File.WriteAllText(Path.Combine(_files, "two-b.log"), "from b\n");
+        Assert.Equal("from b\n", await _s.Http.GetStringAsync($"{Pods}/two/log?container=b"));
+    }
+}

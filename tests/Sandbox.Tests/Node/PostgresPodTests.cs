@@ -49,10 +49,23 @@ public class PostgresPodTests
         Assert.True(File.Exists(Path.Combine(env.Root, "volumes", "default", "data-db", "PG_VERSION")));
 
         // postgres answers on the pod IP only, and through psql run by exec inside the container (unix socket).
+        // A tcpSocket probe passes once the port is open, which can be a moment before postgres takes queries
+        // ("the database system is starting up"), so the first exec may be refused: retry for a bounded while.
         var stdout = new MemoryStream();
-        var code = await env.Agent.ExecAsync(new ExecRequest("default", "db", "postgres",
-            ["psql", "-tAc", "select inet_server_addr()::text || ' ' || current_setting('listen_addresses')", "-h", "localhost"],
-            null, stdout, null, false), CancellationToken.None);
+        var code = -1;
+        for (var attempt = 0; attempt < 30 && code != 0; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(500);
+            }
+
+            stdout.SetLength(0);
+            code = await env.Agent.ExecAsync(new ExecRequest("default", "db", "postgres",
+                ["psql", "-tAc", "select inet_server_addr()::text || ' ' || current_setting('listen_addresses')", "-h", "localhost"],
+                null, stdout, null, false), CancellationToken.None);
+        }
+
         Assert.Equal(0, code);
         Assert.Equal($"{podIp}/32 {podIp}", System.Text.Encoding.UTF8.GetString(stdout.ToArray()).Trim());
     }

@@ -26,7 +26,7 @@ public static class InstancePodBuilder
     /// <summary>Name of the database container.</summary>
     public const string PostgresContainerName = "postgres";
 
-    /// <summary>Annotation carrying a hash of the settings the pod was built with (to spot drift later).</summary>
+    /// <summary>Annotation carrying a hash of what the pod was built from (image, resources, settings), to spot drift.</summary>
     public const string ConfigHashAnnotation = "pgreplica.io/config-hash";
 
     /// <summary>The primary's pod: initdb on first start, then postgres.</summary>
@@ -64,7 +64,7 @@ public static class InstancePodBuilder
         var common = new List<EnvVar> { Literal("PGDATA", PgData), Literal("PGPORT", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture)) };
         var mounts = new List<VolumeMount> { new() { Name = "data", MountPath = DataMountPath } };
         var metadata = OwnedMetadata.For(cluster, names.Pod(ordinal), names.InstanceLabels(ordinal, role));
-        metadata.Annotations = new Dictionary<string, string> { [ConfigHashAnnotation] = Hash(config + hba) };
+        metadata.Annotations = new Dictionary<string, string> { [ConfigHashAnnotation] = ConfigHash(cluster, parameters) };
         return new Pod
         {
             Metadata = metadata,
@@ -147,6 +147,25 @@ public static class InstancePodBuilder
         Name = name,
         ValueFrom = new EnvVarSource { SecretKeyRef = new SecretKeySelector { Name = secret, Key = key } },
     };
+
+    /// <summary>
+    /// A hash of everything a running pod cannot take without a restart: image, resources, postgresql.conf and
+    /// pg_hba.conf. A pod whose annotation differs was built from an older spec.
+    /// </summary>
+    public static string ConfigHash(PostgresReplicaSet cluster, PostgresParameters parameters)
+    {
+        var resources = cluster.Spec.Resources;
+        var text = string.Join('\n',
+            cluster.Spec.Image,
+            string.Join(',', (resources?.Limits ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")),
+            string.Join(',', (resources?.Requests ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")),
+            parameters.ToConfigFile(),
+            PgHba.Build());
+        return Hash(text);
+    }
+
+    /// <summary>The hash a pod was built with, or null for a pod without one.</summary>
+    public static string? ConfigHashOf(Pod pod) => pod.Metadata.Annotations?.GetValueOrDefault(ConfigHashAnnotation);
 
     private static string Hash(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];

@@ -16,6 +16,9 @@ public sealed class FakeKubernetesClient(CrashSwitch crash) : IKubernetesClient
     private long version = 1;
 
     public List<string> Log { get; } = [];
+
+    /// <summary>Admission: a message here makes a create fail with 422 Invalid, as the API server's validation would.</summary>
+    public Func<IKubernetesObject, string?> Validate { get; set; } = _ => null;
     public string DefaultNamespace => "default";
 
     public IEnumerable<T> All<T>() where T : class, IKubernetesObject =>
@@ -61,6 +64,7 @@ public sealed class FakeKubernetesClient(CrashSwitch crash) : IKubernetesClient
     {
         var key = Key<T>(obj.Metadata.Namespace, obj.Metadata.Name!);
         if (objects.ContainsKey(key)) throw Error(409, "AlreadyExists");
+        if (Validate(obj) is { } invalid) throw new KubernetesException(new PgReplica.Kube.Models.Status { Code = 422, Reason = "Invalid", Message = invalid, Outcome = "Failure" });
         var node = JsonSerializer.SerializeToNode(obj, KubernetesJson.Options)!.AsObject();
         node.Remove("status");
         Stamp(node, creating: true);
