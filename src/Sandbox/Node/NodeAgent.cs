@@ -288,6 +288,16 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
             RemovePod(worker.Pod.Namespace, worker.Pod.Name, worker.Pod.Uid);
         }
 
+        // A claim deleted while this pod still used it (garbage collection deletes both at once) keeps its volume
+        // until the pod is gone, as the pvc-protection finalizer does; now it can go.
+        foreach (var claim in worker.Pod.Volumes.Select(v => v.ClaimName).OfType<string>().Distinct())
+        {
+            if (_store.Get(ResourceType.PersistentVolumeClaims, worker.Pod.Namespace, claim) is null)
+            {
+                DeleteClaimDirectory(worker.Pod.Namespace, claim);
+            }
+        }
+
         // A pod that took the same name meanwhile can start now.
         Reconcile(worker.Pod.Namespace, worker.Pod.Name);
     }

@@ -250,3 +250,35 @@ public class PodLifecycleTests
     private static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
 
 }
+
+public class ClaimVolumeLifecycleTests
+{
+    [Fact]
+    public async Task ClaimDeletedWhileItsPodRunsKeepsTheVolumeUntilThePodIsGone()
+    {
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 47);
+        env.Create(ResourceType.PersistentVolumeClaims, """{"metadata":{"name":"gc-data"},"spec":{"resources":{"requests":{"storage":"1Gi"}}}}""");
+        env.CreatePod("""
+            {"metadata":{"name":"user"},
+             "spec":{"terminationGracePeriodSeconds":5,
+               "volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"gc-data"}}],
+               "containers":[{"name":"c","image":"postgres","command":["sh","-c","echo kept > /data/marker; exec sleep 600"],
+                 "volumeMounts":[{"name":"data","mountPath":"/data"}]}]}}
+            """);
+        await env.WaitForPodAsync("user", NodeEnvironment.IsReady);
+        var volume = Path.Combine(env.Root, "volumes", "default", "gc-data");
+        await NodeEnvironment.WaitUntilAsync(() => File.Exists(Path.Combine(volume, "marker")), "the pod to write its volume");
+
+        // Garbage collection deletes the claim and the pod together; the pod still has the volume mounted.
+        env.Store.Remove(ResourceType.PersistentVolumeClaims, "default", "gc-data");
+        await Task.Delay(500);
+        Assert.True(Directory.Exists(volume), "a volume in use must outlive its claim until the pod is gone");
+        var pod = env.Pod("user")!;
+        pod["metadata"]!["deletionTimestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        pod["metadata"]!["deletionGracePeriodSeconds"] = 5;
+        env.Store.Replace(ResourceType.Pods, "default", pod);
+
+        await NodeEnvironment.WaitUntilAsync(() => env.Pod("user") is null, "pod removal");
+        await NodeEnvironment.WaitUntilAsync(() => !Directory.Exists(volume), "the claim's volume to be deleted once no pod uses it");
+    }
+}
