@@ -40,6 +40,13 @@ public static class SandboxCommand
             using var logging = LogSetup.Create(parse.GetValue(logFormat)!, level,
                 new Dictionary<string, LogLevel> { [OperatorHost.ReconcileLogCategory] = level <= LogLevel.Debug ? level : LogLevel.Warning });
             var root = Path.GetFullPath(parse.GetValue(dir)!);
+            if (SandboxDirectoryCheck.UntraversableAncestor(root) is { } closed)
+            {
+                Console.Error.WriteLine($"pgreplica sandbox: the postgres user cannot reach {root}: {closed} is closed to others. "
+                    + "Pass --dir under a folder others can enter (e.g. --dir /tmp/pgreplica-sandbox), or chmod o+x it.");
+                return 2;
+            }
+
             var clock = Stopwatch.StartNew();
             await using var host = await SandboxHost.StartAsync(
                 new SandboxOptions
