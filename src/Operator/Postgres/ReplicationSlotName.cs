@@ -1,15 +1,12 @@
-using System.Text.RegularExpressions;
+using PgReplica.Entities.Naming;
 
 namespace PgReplica.Operator.Postgres;
 
-/// <summary>Checks physical replication slot names: PostgreSQL allows only <c>[a-z0-9_]</c>, at most 63 bytes.</summary>
-public static partial class ReplicationSlotName
+/// <summary>Guards SQL on slots: PostgreSQL allows only <c>[a-z0-9_]</c>, at most 63 bytes (the rule <see cref="SlotNames"/> keeps).</summary>
+public static class ReplicationSlotName
 {
-    [GeneratedRegex(@"^[a-z0-9_]{1,63}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
-
     /// <summary>True when PostgreSQL would accept the name as a replication slot.</summary>
-    public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
+    public static bool IsValid(string? name) => name is not null && SlotNames.IsValid(name);
 
     /// <summary>Returns the name unchanged, or throws when it is not a valid slot name.</summary>
     public static string Require(string? name) =>
