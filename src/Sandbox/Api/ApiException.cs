@@ -24,19 +24,36 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
     /// <summary>400 with a message.</summary>
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 
-    /// <summary>422 Invalid with field causes, phrased as the real server does.</summary>
-    public static ApiException Invalid(ApiResource r, string name, IReadOnlyList<(string Field, string Message)> causes)
+    /// <summary>422 Invalid with field causes given as (path, body) pairs; each cause's reason follows the body's wording.</summary>
+    public static ApiException Invalid(ApiResource r, string name, IReadOnlyList<(string Field, string Message)> causes) =>
+        Invalid(r, name, causes.Select(c => FieldError.FromBody(c.Field, c.Message)).ToList());
+
+    /// <summary>422 Invalid, phrased as apimachinery's NewInvalid: one cause per error, the message lists each once.</summary>
+    public static ApiException Invalid(ApiResource r, string name, IReadOnlyList<FieldError> errors)
     {
-        var text = causes.Count == 1
-            ? $"{causes[0].Field}: {causes[0].Message}"
-            : "[" + string.Join(", ", causes.Select(c => $"{c.Field}: {c.Message}")) + "]";
-        var details = StatusObjects.Details(r, name, kindIsKind: true);
-        details["causes"] = new JsonArray(causes.Select(c => (JsonNode)new JsonObject
+        var lines = errors.Select(e => e.ToString()).Distinct().ToList();
+        var text = lines.Count switch
         {
-            ["reason"] = "FieldValueInvalid",
-            ["message"] = c.Message,
-            ["field"] = c.Field,
+            0 => "",
+            1 => ": " + lines[0],
+            _ => ": [" + string.Join(", ", lines) + "]",
+        };
+        var details = StatusObjects.Details(r, name, kindIsKind: true);
+        details["causes"] = new JsonArray(errors.Select(e => (JsonNode)new JsonObject
+        {
+            ["reason"] = e.Type,
+            ["message"] = e.Body,
+            ["field"] = e.Field,
         }).ToArray());
-        return new ApiException(422, "Invalid", $"{r.QualifiedKind} \"{name}\" is invalid: {text}", details);
+        return new ApiException(422, "Invalid", $"{r.QualifiedKind} \"{name}\" is invalid{text}", details);
+    }
+
+    /// <summary>Throws <see cref="Invalid(ApiResource, string, IReadOnlyList{FieldError})"/> when there are errors.</summary>
+    public static void ThrowIfInvalid(ApiResource r, string name, IReadOnlyList<FieldError> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw Invalid(r, name, errors);
+        }
     }
 }
