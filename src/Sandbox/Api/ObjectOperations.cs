@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using PgReplica.Sandbox.Api.Strategies;
 using PgReplica.Sandbox.Store;
 
 namespace PgReplica.Sandbox.Api;
 
 /// <summary>
-/// The API server's write rules on top of the store: server-set fields, status subresource, secrets' stringData,
-/// custom resource validation, finalizers and deletionTimestamp, propagation policies.
+/// The API server's generic write flow over the store, the same for every kind (kube-apiserver's registry Store):
+/// server-owned metadata, namespaces, resourceVersion preconditions, finalizers, deletionTimestamp and propagation
+/// policies. What differs by kind comes from the resource's strategy in the <see cref="ResourceCatalog"/>.
 /// </summary>
 public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog catalog)
 {
@@ -16,6 +17,8 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
 
     /// <summary>Finalizer an Orphan delete puts on the owner until its dependents have lost their ownerReferences.</summary>
     public const string OrphanFinalizer = "orphan";
+
+    private static readonly string[] ServerSetOnCreate = ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation", "managedFields"];
 
     /// <summary>The store underneath.</summary>
     public InMemoryObjectStore Store => store;
@@ -48,6 +51,7 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
     /// <summary>Creates the object (POST). Returns what was stored.</summary>
     public JsonObject Create(ApiResource r, string? ns, JsonObject body, string? fieldValidation = null, bool dryRun = false, List<string>? warnings = null)
     {
+        var strategy = catalog.Strategy(r);
         var obj = Present(r, body);
         var meta = Meta(obj);
         if (string.IsNullOrEmpty(meta["name"]?.GetValue<string>()) && meta["generateName"]?.GetValue<string>() is { Length: > 0 } prefix)
@@ -55,48 +59,32 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
             meta["name"] = prefix + RandomSuffix();
         }
 
-        var name = meta["name"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(name))
+        var name = meta["name"]?.GetValue<string>() ?? "";
+        if (name.Length == 0)
         {
-            throw new ApiException(422, "Invalid", $"{r.QualifiedKind} \"\" is invalid: metadata.name: Required value: name or generateName is required",
-                StatusObjects.Details(r, "", kindIsKind: true));
+            throw ApiException.Invalid(r, "", [FieldError.Required("metadata.name", "name or generateName is required")]);
         }
 
-        CheckName(r, name);
         ns = CheckNamespace(r, ns, meta);
-        foreach (var field in new[] { "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation", "managedFields" })
+        foreach (var field in ServerSetOnCreate)
         {
             meta.Remove(field);
         }
 
-        if (r.HasStatus)
-        {
-            obj.Remove("status");
-        }
-
-        Normalize(r, obj, null);
-        var found = CustomResourceValidation.Prepare(r, obj, fieldValidation);
-        warnings?.AddRange(found);
-        if (r.Type == ResourceType.CustomResourceDefinitions)
-        {
-            CheckCrd(obj);
-        }
-
+        var context = new WriteContext(fieldValidation);
+        strategy.PrepareForCreate(obj, context);
+        ApiException.ThrowIfInvalid(r, name, strategy.Validate(obj, context));
+        warnings?.AddRange(context.Warnings);
         if (dryRun)
         {
             return obj;
         }
 
         var created = Translate(r, name, () => store.Create(r.Type, ns, obj));
-        if (r.Type == ResourceType.CustomResourceDefinitions)
+        if (strategy.AfterCreate(created) is { } status)
         {
-            created["status"] = CrdStatus(created);
-            created = store.ReplaceStatus(r.Type, null, created);
-        }
-        else if (r.Type == ResourceType.Namespaces)
-        {
-            created["status"] = new JsonObject { ["phase"] = "Active" };
-            created = store.ReplaceStatus(r.Type, null, created);
+            created["status"] = status;
+            created = store.ReplaceStatus(r.Type, ns, created);
         }
 
         return Present(r, created);
@@ -106,6 +94,7 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
     public JsonObject Update(ApiResource r, string? ns, string name, JsonObject body, string? fieldValidation = null, bool statusOnly = false,
         bool dryRun = false, List<string>? warnings = null)
     {
+        var strategy = catalog.Strategy(r);
         var current = store.Get(r.Type, ns, name) ?? throw ApiException.NotFound(r, name);
         var obj = Present(r, body);
         var meta = Meta(obj);
@@ -117,18 +106,21 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
 
         meta["name"] = name;
         var rv = meta["resourceVersion"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(rv) && r.IsCustom)
+        if (string.IsNullOrEmpty(rv) && !strategy.AllowUnconditionalUpdate)
         {
-            throw ApiException.Invalid(r, name, [("metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update")]);
+            throw ApiException.Invalid(r, name, [FieldError.Invalid("metadata.resourceVersion", "0x0", "must be specified for an update")]);
         }
 
+        var context = new WriteContext(fieldValidation);
         JsonObject result;
         if (statusOnly)
         {
             var merged = (JsonObject)current.DeepClone();
             merged["status"] = obj["status"]?.DeepClone();
             Meta(merged)["resourceVersion"] = rv;
-            warnings?.AddRange(CustomResourceValidation.Prepare(r, merged, fieldValidation));
+            strategy.PrepareForStatusUpdate(merged, current, context);
+            ApiException.ThrowIfInvalid(r, name, strategy.ValidateStatusUpdate(merged, current, context));
+            warnings?.AddRange(context.Warnings);
             if (dryRun)
             {
                 return Present(r, merged);
@@ -138,38 +130,10 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
         }
         else
         {
-            if (r.HasStatus)
-            {
-                obj["status"] = current["status"]?.DeepClone();
-            }
-
-            var currentMeta = Meta(current);
-            // Deletion fields are the server's: a client can neither set nor clear them.
-            meta["deletionTimestamp"] = currentMeta["deletionTimestamp"]?.DeepClone();
-            meta["deletionGracePeriodSeconds"] = currentMeta["deletionGracePeriodSeconds"]?.DeepClone();
-            if (meta["deletionGracePeriodSeconds"] is null)
-            {
-                meta.Remove("deletionGracePeriodSeconds");
-            }
-
-            if (meta["deletionTimestamp"] is null)
-            {
-                meta.Remove("deletionTimestamp");
-            }
-            else
-            {
-                var before = Finalizers(current);
-                var added = Finalizers(obj).Where(f => !before.Contains(f)).ToList();
-                if (added.Count > 0)
-                {
-                    throw new ApiException(422, "Forbidden",
-                        $"{r.QualifiedKind} \"{name}\" is forbidden: no new finalizers can be added if the object is being deleted, found new finalizers [{string.Join(" ", added)}]",
-                        StatusObjects.Details(r, name));
-                }
-            }
-
-            Normalize(r, obj, current);
-            warnings?.AddRange(CustomResourceValidation.Prepare(r, obj, fieldValidation));
+            KeepDeletionState(r, obj, current);
+            strategy.PrepareForUpdate(obj, current, context);
+            ApiException.ThrowIfInvalid(r, name, strategy.ValidateUpdate(obj, current, context));
+            warnings?.AddRange(context.Warnings);
             if (dryRun)
             {
                 return obj;
@@ -185,29 +149,13 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
     public JsonObject Patch(ApiResource r, string? ns, string name, string contentType, string body, bool statusOnly = false,
         string? fieldValidation = null, bool dryRun = false, List<string>? warnings = null)
     {
-        var kind = contentType.Split(';')[0].Trim().ToLowerInvariant();
-        if (kind is not ("application/merge-patch+json" or "application/apply-patch+yaml" or "application/json-patch+json")
-            && !(kind == "application/strategic-merge-patch+json" && !r.IsCustom))
-        {
-            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml{(r.IsCustom ? "" : ", application/strategic-merge-patch+json")}");
-        }
-
-        JsonNode? patch;
-        try
-        {
-            patch = kind == "application/apply-patch+yaml" ? YamlJson.Parse(body) : JsonNode.Parse(body);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or YamlDotNet.Core.YamlException)
-        {
-            throw ApiException.BadRequest($"error decoding patch: {e.Message}");
-        }
-
+        var patch = PatchDocument.Parse(r, contentType, body);
         for (var attempt = 0; ; attempt++)
         {
             var current = store.Get(r.Type, ns, name);
             if (current is null)
             {
-                if (kind == "application/apply-patch+yaml" && patch is JsonObject applied && !statusOnly)
+                if (patch.IsApply && patch.Patch is JsonObject applied && !statusOnly)
                 {
                     return Create(r, ns, applied, fieldValidation, dryRun, warnings);
                 }
@@ -216,20 +164,7 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
             }
 
             var currentRv = Meta(current)["resourceVersion"]?.GetValue<string>();
-            JsonNode? patched = kind switch
-            {
-                "application/merge-patch+json" or "application/apply-patch+yaml" => MergePatch.Apply(current, patch),
-                "application/json-patch+json" => patch is JsonArray ops ? JsonPatch.Apply(current, ops) : throw ApiException.BadRequest("a JSON patch must be an array"),
-                "application/strategic-merge-patch+json" when !r.IsCustom => patch is JsonObject p
-                    ? StrategicMergePatch.Apply(current, p)
-                    : throw ApiException.BadRequest("a strategic merge patch must be an object"),
-                _ => throw ApiException.BadRequest($"unsupported patch type {kind}"),
-            };
-            if (patched is not JsonObject updated)
-            {
-                throw ApiException.BadRequest("the patch did not produce an object");
-            }
-
+            var updated = patch.ApplyTo(current);
             var patchCarriesRv = Meta(updated)["resourceVersion"]?.GetValue<string>() != currentRv;
             if (!patchCarriesRv)
             {
@@ -249,10 +184,12 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
 
     /// <summary>
     /// Deletes (DELETE): with finalizers (or a Foreground/Orphan policy) the object only gets deletionTimestamp and is
-    /// returned; otherwise it goes at once and a Success Status is returned.
+    /// returned; a kind that deletes gracefully stays terminating for its grace period; otherwise it goes at once and a
+    /// Success Status is returned.
     /// </summary>
     public JsonObject Delete(ApiResource r, string? ns, string name, DeleteOptions options)
     {
+        var strategy = catalog.Strategy(r);
         var current = store.Get(r.Type, ns, name) ?? throw ApiException.NotFound(r, name);
         var meta = Meta(current);
         if (options.PreconditionUid is { } uid && uid != meta["uid"]?.GetValue<string>())
@@ -272,11 +209,10 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
             "Orphan" => OrphanFinalizer,
             _ => null,
         };
-        var graceful = GracefulPodDeletion(r, current, options);
         if (meta["deletionTimestamp"] is not null)
         {
-            // A forced delete (grace 0) of a terminating pod without finalizers ends it now.
-            if (r.Type == ResourceType.Pods && options.GracePeriodSeconds == 0 && finalizers.Count == 0 && !options.DryRun)
+            // A forced delete (grace 0) of a gracefully terminating object without finalizers ends it now.
+            if (strategy.DeletesGracefully && options.GracePeriodSeconds == 0 && finalizers.Count == 0 && !options.DryRun)
             {
                 var forced = store.Remove(r.Type, ns, name) ?? throw ApiException.NotFound(r, name);
                 return Present(r, forced);
@@ -285,21 +221,17 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
             return Present(r, current);
         }
 
-        if (graceful is { } grace)
+        if (extra is not null && !finalizers.Contains(extra))
         {
-            // As for a real kubelet: the node agent stops the containers, then removes the pod.
-            meta["deletionTimestamp"] = InMemoryObjectStore.Timestamp(DateTimeOffset.UtcNow.AddSeconds(grace));
-            meta["deletionGracePeriodSeconds"] = grace;
-            if (extra is not null && !finalizers.Contains(extra))
-            {
-                finalizers.Add(extra);
-                meta["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)f).ToArray());
-            }
-
-            return options.DryRun ? Present(r, current) : Present(r, Translate(r, name, () => store.Replace(r.Type, ns, current)));
+            finalizers.Add(extra);
         }
 
-        if (finalizers.Count == 0 && extra is null)
+        if (strategy.DeletesGracefully && strategy.GracePeriod(current, options) is { } grace)
+        {
+            meta["deletionTimestamp"] = InMemoryObjectStore.Timestamp(DateTimeOffset.UtcNow.AddSeconds(grace));
+            meta["deletionGracePeriodSeconds"] = grace;
+        }
+        else if (finalizers.Count == 0)
         {
             if (options.DryRun)
             {
@@ -309,36 +241,18 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
             var gone = store.Remove(r.Type, ns, name) ?? throw ApiException.NotFound(r, name);
             return StatusObjects.Success(r, name, gone["metadata"]?["uid"]?.GetValue<string>());
         }
-
-        if (extra is not null && !finalizers.Contains(extra))
+        else
         {
-            finalizers.Add(extra);
+            meta["deletionTimestamp"] = InMemoryObjectStore.Timestamp(DateTimeOffset.UtcNow);
+            meta["deletionGracePeriodSeconds"] = 0;
         }
 
-        meta["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)f).ToArray());
-        meta["deletionTimestamp"] = InMemoryObjectStore.Timestamp(DateTimeOffset.UtcNow);
-        meta["deletionGracePeriodSeconds"] = 0;
-        if (options.DryRun)
+        if (finalizers.Count > 0)
         {
-            return Present(r, current);
+            meta["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)f).ToArray());
         }
 
-        return Present(r, Translate(r, name, () => store.Replace(r.Type, ns, current)));
-    }
-
-    // A pod running on the node is deleted gracefully (deletionTimestamp and grace period); an unscheduled or
-    // finished pod, or a grace period of 0, deletes at once.
-    private static long? GracefulPodDeletion(ApiResource r, JsonObject pod, DeleteOptions options)
-    {
-        if (r.Type != ResourceType.Pods)
-        {
-            return null;
-        }
-
-        var grace = options.GracePeriodSeconds ?? JsonNumber.Long(pod["spec"]?["terminationGracePeriodSeconds"]) ?? 30;
-        var bound = !string.IsNullOrEmpty(pod["spec"]?["nodeName"]?.GetValue<string>());
-        var phase = pod["status"]?["phase"]?.GetValue<string>();
-        return bound && grace > 0 && phase is not ("Succeeded" or "Failed") ? grace : null;
+        return options.DryRun ? Present(r, current) : Present(r, Translate(r, name, () => store.Replace(r.Type, ns, current)));
     }
 
     /// <summary>Removes one finalizer (used by garbage collection); deletes the object when it was the last one.</summary>
@@ -368,33 +282,44 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
     public static List<string> Finalizers(JsonObject obj) =>
         (obj["metadata"]?["finalizers"] as JsonArray ?? []).Select(f => f?.GetValue<string>() ?? "").ToList();
 
+    // Deletion fields are the server's: a write can neither set nor clear them, nor add finalizers once deletion began.
+    private static void KeepDeletionState(ApiResource r, JsonObject obj, JsonObject current)
+    {
+        var meta = Meta(obj);
+        var currentMeta = Meta(current);
+        foreach (var field in new[] { "deletionTimestamp", "deletionGracePeriodSeconds" })
+        {
+            if (currentMeta[field] is { } value)
+            {
+                meta[field] = value.DeepClone();
+            }
+            else
+            {
+                meta.Remove(field);
+            }
+        }
+
+        var before = Finalizers(current);
+        var added = Finalizers(obj).Where(f => !before.Contains(f)).ToList();
+        if (meta["deletionTimestamp"] is not null && added.Count > 0)
+        {
+            var name = meta["name"]?.GetValue<string>() ?? "";
+            throw new ApiException(422, "Forbidden",
+                $"{r.QualifiedKind} \"{name}\" is forbidden: no new finalizers can be added if the object is being deleted, found new finalizers [{string.Join(" ", added)}]",
+                StatusObjects.Details(r, name));
+        }
+    }
+
     private JsonObject FinishIfReleased(ApiResource r, string? ns, JsonObject result)
     {
         var meta = Meta(result);
-        // A terminating pod with a grace period stays until the node agent has stopped it.
+        // A terminating object with a grace period stays until the node agent has stopped it.
         if (meta["deletionTimestamp"] is not null && Finalizers(result).Count == 0 && (JsonNumber.Long(meta["deletionGracePeriodSeconds"]) ?? 0) == 0)
         {
             return store.Remove(r.Type, ns, meta["name"]!.GetValue<string>()) ?? result;
         }
 
         return result;
-    }
-
-    // Names are DNS subdomains; namespaces and Services, whose names become DNS labels, are single labels.
-    private static void CheckName(ApiResource r, string name)
-    {
-        const string label = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-        var single = r.Type == ResourceType.Namespaces || r.Type == ResourceType.Services;
-        var ok = single
-            ? name.Length <= 63 && System.Text.RegularExpressions.Regex.IsMatch(name, $"^{label}$")
-            : name.Length <= 253 && System.Text.RegularExpressions.Regex.IsMatch(name, $"^{label}(\\.{label})*$");
-        if (!ok)
-        {
-            var rule = single
-                ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
-                : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-            throw ApiException.Invalid(r, name, [("metadata.name", $"Invalid value: \"{name}\": {rule}")]);
-        }
     }
 
     private string? CheckNamespace(ApiResource r, string? ns, JsonObject meta)
@@ -419,101 +344,6 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
         }
 
         return ns;
-    }
-
-    // Kind-specific defaulting the real server does on every write.
-    private static void Normalize(ApiResource r, JsonObject obj, JsonObject? current)
-    {
-        if (r.Type == ResourceType.Secrets && obj["stringData"] is JsonObject stringData)
-        {
-            var data = obj["data"] as JsonObject ?? new JsonObject();
-            foreach (var (k, v) in stringData)
-            {
-                data[k] = Convert.ToBase64String(Encoding.UTF8.GetBytes(v?.GetValue<string>() ?? ""));
-            }
-
-            obj["data"] = data;
-            obj.Remove("stringData");
-            obj["type"] ??= "Opaque";
-        }
-        else if (r.Type == ResourceType.Secrets)
-        {
-            obj["type"] ??= "Opaque";
-        }
-
-        if (r.Type == ResourceType.Pods && obj["spec"] is JsonObject podSpec)
-        {
-            podSpec["restartPolicy"] ??= "Always";
-            foreach (var c in (podSpec["containers"] as JsonArray ?? []).Concat(podSpec["initContainers"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                foreach (var port in (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
-                {
-                    port["protocol"] ??= "TCP";
-                }
-            }
-
-            if (current is null)
-            {
-                obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
-            }
-        }
-
-        if (r.Type == ResourceType.Services && obj["spec"] is JsonObject spec)
-        {
-            spec["type"] ??= "ClusterIP";
-            foreach (var port in (spec["ports"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                port["protocol"] ??= "TCP";
-                port["targetPort"] ??= port["port"]?.DeepClone();
-            }
-
-            // The cluster IP is immutable once assigned (by the Service proxies).
-            if (current?["spec"]?["clusterIP"] is { } ip && spec["clusterIP"] is null)
-            {
-                spec["clusterIP"] = ip.DeepClone();
-            }
-        }
-    }
-
-    private static void CheckCrd(JsonObject crd)
-    {
-        var resources = CrdResources.From(crd);
-        var spec = crd["spec"]!;
-        var expected = $"{spec["names"]?["plural"]}.{spec["group"]}";
-        var name = crd["metadata"]?["name"]?.GetValue<string>();
-        if (name != expected)
-        {
-            throw new ApiException(422, "Invalid", $"CustomResourceDefinition.apiextensions.k8s.io \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group");
-        }
-
-        if (resources.Count == 0)
-        {
-            throw new ApiException(422, "Invalid", $"CustomResourceDefinition.apiextensions.k8s.io \"{name}\" is invalid: spec.versions: Invalid value: must have exactly one version marked as storage version");
-        }
-    }
-
-    private static JsonObject CrdStatus(JsonObject crd)
-    {
-        var now = InMemoryObjectStore.Timestamp(DateTimeOffset.UtcNow);
-        JsonObject Condition(string type, string reason, string message) => new()
-        {
-            ["type"] = type,
-            ["status"] = "True",
-            ["lastTransitionTime"] = now,
-            ["reason"] = reason,
-            ["message"] = message,
-        };
-        var versions = (crd["spec"]?["versions"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(v => v["storage"] is JsonValue s && s.TryGetValue<bool>(out var b) && b)
-            .Select(v => (JsonNode)(v["name"]?.GetValue<string>() ?? "")).ToArray();
-        return new JsonObject
-        {
-            ["acceptedNames"] = crd["spec"]?["names"]?.DeepClone(),
-            ["conditions"] = new JsonArray(
-                Condition("NamesAccepted", "NoConflicts", "no conflicts found"),
-                Condition("Established", "InitialNamesAccepted", "the initial names have been accepted")),
-            ["storedVersions"] = new JsonArray(versions),
-        };
     }
 
     private static JsonObject Translate(ApiResource r, string name, Func<JsonObject> write)

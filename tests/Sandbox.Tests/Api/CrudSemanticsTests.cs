@@ -120,6 +120,17 @@ public sealed class CrudSemanticsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScaleWritesAreValidatedAgainstTheSchema()
+    {
+        await _s.PostAsync(Things, Thing("sv", 3));
+        var (code, status) = await _s.MergePatchAsync($"{Things}/sv/scale", JsonNode.Parse("""{"spec":{"replicas":-1}}""")!);
+        Assert.Equal(422, code);
+        Assert.Equal("Thing.example.com \"sv\" is invalid: spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0",
+            status!["message"]!.GetValue<string>());
+        Assert.Equal(3, (await _s.GetAsync($"{Things}/sv")).Body!["spec"]!["replicas"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task LabelSelectorsFilterLists()
     {
         await _s.PostAsync(ConfigMaps, ConfigMap("l1", new JsonObject { ["app"] = "db", ["tier"] = "a" }));
