@@ -7,7 +7,7 @@ public sealed class PgReplicaCrdTests : IAsyncLifetime
 {
     private TestSandbox _s = null!;
 
-    private static string RepoFile(string relative)
+    public static string RepoFile(string relative)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Operator.sln")))

@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
+using PgReplica.Sandbox.Api.CelRules;
 using PgReplica.Sandbox.Store;
 
 namespace PgReplica.Sandbox.Api.Strategies;
 
 /// <summary>
-/// CustomResourceDefinitions: the name is plural.group and some version is served; a new definition is Established at once.
+/// CustomResourceDefinitions: the name is plural.group, some version is served, and every x-kubernetes-validations
+/// rule compiles; a new definition is Established at once.
 /// </summary>
 internal sealed class CustomResourceDefinitionStrategy(ApiResource resource) : ResourceStrategy(resource)
 {
@@ -55,6 +57,7 @@ internal sealed class CustomResourceDefinitionStrategy(ApiResource resource) : R
             errors.Add(FieldError.FromBody("spec.versions", "Invalid value: must have exactly one version marked as storage version"));
         }
 
+        errors.AddRange(CrdRuleCheck.Check(crd));
         return errors;
     }
 }

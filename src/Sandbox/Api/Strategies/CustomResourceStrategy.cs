@@ -1,14 +1,17 @@
 using System.Text.Json.Nodes;
 using PgReplica.Entities.Schema;
+using PgReplica.Sandbox.Api.CelRules;
 
 namespace PgReplica.Sandbox.Api.Strategies;
 
 /// <summary>
-/// Objects of a CRD: pruned and defaulted by the schema, then validated by it. Updates must name the resourceVersion
-/// they replace.
+/// Objects of a CRD: pruned and defaulted by the schema, then validated by it and by its x-kubernetes-validations
+/// (CEL, compiled once per definition). Updates must name the resourceVersion they replace.
 /// </summary>
 internal sealed class CustomResourceStrategy(ApiResource resource) : ResourceStrategy(resource)
 {
+    private readonly CelValidator? _rules = CelValidator.For(resource.Schema);
+
     /// <inheritdoc />
     public override bool AllowUnconditionalUpdate => false;
 
@@ -37,6 +40,7 @@ internal sealed class CustomResourceStrategy(ApiResource resource) : ResourceStr
         }
     }
 
+    // The schema first; the rules only when no error of a kind that makes them meaningless was found (hasBlockingErr).
     private List<FieldError> Check(JsonObject obj, JsonObject? old, bool ratchet, IReadOnlyList<FieldError> metadata, WriteContext context)
     {
         var errors = metadata.ToList();
@@ -56,6 +60,21 @@ internal sealed class CustomResourceStrategy(ApiResource resource) : ResourceStr
         }
 
         errors.AddRange(StructuralSchemaValidator.Validate(schema, obj).Select(v => FieldError.FromBody(FieldPath.Show(v.Path), v.Message)));
+        if (_rules is null)
+        {
+            return errors;
+        }
+
+        if (errors.Any(e => e.BlocksRules))
+        {
+            errors.Add(FieldError.Invalid(FieldPath.Root, "\"null\"",
+                "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"));
+        }
+        else
+        {
+            _rules.Validate(obj, old, ratchet, errors, context.Warnings);
+        }
+
         return errors;
     }
 }
