@@ -125,7 +125,7 @@ public sealed class IntOrStringAttribute : Attribute
 
 /// <summary>
 /// A CEL rule (<c>x-kubernetes-validations</c>) on the field or type. The API server evaluates it;
-/// the operator checks the same rule in C# (see <c>PostgresReplicaSetRules</c>) because no CEL library is at hand.
+/// the operator checks the same rule in C# (see <c>PostgresReplicaSetRules</c>) for objects that predate it.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true)]
 public sealed class ValidationAttribute(string rule, string message) : Attribute

@@ -6,8 +6,8 @@ using PgReplica.Entities.Schema;
 namespace PgReplica.Entities.V1Alpha1;
 
 /// <summary>
-/// The CRD's x-kubernetes-validations (CEL) rules, written again in C#: no CEL library is at hand, and a
-/// server without CEL (or an object that predates a rule) must still not reach the reconciler unchecked.
+/// The CRD's x-kubernetes-validations (CEL) rules, written again in C#: an object stored before a rule existed, or
+/// under an API server that did not enforce it, must still not reach the reconciler unchecked.
 /// The reconciler reports what these return as a condition and does not act on an invalid spec.
 /// Each method names the CEL rule it mirrors.
 /// </summary>
