@@ -6,8 +6,8 @@ using PgReplica.Sandbox.Store;
 namespace PgReplica.Sandbox;
 
 /// <summary>
-/// The whole sandbox: the object store (persisted under &lt;dir&gt;/state), the API server, the components that
-/// run pods and Services, and &lt;dir&gt;/kubeconfig.
+/// The whole sandbox: the object store (persisted under &lt;dir&gt;/state), the API server (its audit log in
+/// &lt;dir&gt;/audit.log), the components that run pods and Services, and &lt;dir&gt;/kubeconfig.
 /// </summary>
 public sealed class SandboxHost : IAsyncDisposable
 {
@@ -66,7 +66,7 @@ public sealed class SandboxHost : IAsyncDisposable
             }
         }
 
-        var api = await ApiServer.StartAsync(store, options.Port, Runtime, cancellationToken);
+        var api = await ApiServer.StartAsync(store, options.Port, Runtime, Path.Combine(options.Directory, "audit.log"), cancellationToken);
         var startTime = clock.Elapsed;
         var kubeconfig = Path.Combine(options.Directory, "kubeconfig");
         Kubeconfig.Write(kubeconfig, api.Url);

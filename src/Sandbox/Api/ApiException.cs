@@ -21,6 +21,10 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
     public static ApiException NotFound(ApiResource r, string name) =>
         new(404, "NotFound", $"{r.Type} \"{name}\" not found", StatusObjects.Details(r, name));
 
+    /// <summary>403 Forbidden for a named object, as apimachinery's NewForbidden words it: "pods "x" is forbidden: why".</summary>
+    public static ApiException Forbidden(ApiResource r, string name, string why) =>
+        new(403, "Forbidden", $"{r.Type} \"{name}\" is forbidden: {why}", StatusObjects.Details(r, name));
+
     /// <summary>400 with a message.</summary>
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 

@@ -34,10 +34,14 @@ public sealed class ApiServer : IAsyncDisposable
 
     /// <summary>Starts serving on 127.0.0.1:<paramref name="port"/> (0 picks a free port).</summary>
     public static Task<ApiServer> StartAsync(InMemoryObjectStore store, int port = 0, IPodRuntime? runtime = null, CancellationToken cancellationToken = default) =>
-        StartAsync(store, port, () => runtime, cancellationToken);
+        StartAsync(store, port, () => runtime, null, cancellationToken);
 
-    /// <summary>Starts serving; <paramref name="runtime"/> is asked on each logs/exec request (the node agent may start later).</summary>
-    public static async Task<ApiServer> StartAsync(InMemoryObjectStore store, int port, Func<IPodRuntime?> runtime, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts serving; <paramref name="runtime"/> is asked on each logs/exec request (the node agent may start later);
+    /// audit events go to <paramref name="auditLogPath"/> when given.
+    /// </summary>
+    public static async Task<ApiServer> StartAsync(InMemoryObjectStore store, int port, Func<IPodRuntime?> runtime, string? auditLogPath = null,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -49,7 +53,7 @@ public sealed class ApiServer : IAsyncDisposable
         });
         var app = builder.Build();
         var catalog = new ResourceCatalog(store);
-        var ops = new ObjectOperations(store, catalog);
+        var ops = new ObjectOperations(store, catalog, auditLogPath);
         var gc = new GarbageCollector(ops);
         var handler = new ApiRequestHandler(ops, runtime);
         app.UseWebSockets();

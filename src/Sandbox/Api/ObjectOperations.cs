@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using PgReplica.Sandbox.Api.Admission;
 using PgReplica.Sandbox.Api.Strategies;
 using PgReplica.Sandbox.Store;
 
@@ -8,15 +9,20 @@ namespace PgReplica.Sandbox.Api;
 /// <summary>
 /// The API server's generic write flow over the store, the same for every kind (kube-apiserver's registry Store):
 /// server-owned metadata, namespaces, resourceVersion preconditions, finalizers, deletionTimestamp and propagation
-/// policies. What differs by kind comes from the resource's strategy in the <see cref="ResourceCatalog"/>.
+/// policies. What differs by kind comes from the resource's strategy in the <see cref="ResourceCatalog"/>; a write the
+/// strategy found valid then passes validating admission (Pod Security), which may refuse it or add warnings.
+/// Audit annotations go to <paramref name="auditLogPath"/> when given.
 /// </summary>
-public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog catalog)
+public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog catalog, string? auditLogPath = null)
 {
     /// <summary>Finalizer a Foreground delete puts on the owner until its blocking dependents are gone.</summary>
     public const string ForegroundFinalizer = "foregroundDeletion";
 
     /// <summary>Finalizer an Orphan delete puts on the owner until its dependents have lost their ownerReferences.</summary>
     public const string OrphanFinalizer = "orphan";
+
+    private readonly IReadOnlyList<IValidatingAdmission> _admission =
+        [new PodSecurityAdmission(store, auditLogPath is null ? null : new AuditLog(auditLogPath))];
 
     private static readonly string[] ServerSetOnCreate = ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation", "managedFields"];
 
@@ -74,6 +80,7 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
         var context = new WriteContext(fieldValidation);
         strategy.PrepareForCreate(obj, context);
         ApiException.ThrowIfInvalid(r, name, strategy.Validate(obj, context));
+        Admit(new AdmissionRequest(AdmissionOperation.Create, r, ns, name, obj, null, context));
         warnings?.AddRange(context.Warnings);
         if (dryRun)
         {
@@ -133,6 +140,7 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
             KeepDeletionState(r, obj, current);
             strategy.PrepareForUpdate(obj, current, context);
             ApiException.ThrowIfInvalid(r, name, strategy.ValidateUpdate(obj, current, context));
+            Admit(new AdmissionRequest(AdmissionOperation.Update, r, ns, name, obj, current, context));
             warnings?.AddRange(context.Warnings);
             if (dryRun)
             {
@@ -281,6 +289,15 @@ public sealed class ObjectOperations(InMemoryObjectStore store, ResourceCatalog 
     /// <summary>The object's finalizers.</summary>
     public static List<string> Finalizers(JsonObject obj) =>
         (obj["metadata"]?["finalizers"] as JsonArray ?? []).Select(f => f?.GetValue<string>() ?? "").ToList();
+
+    // Only writes of the object itself are admitted: Pod Security ignores the status subresource, as upstream.
+    private void Admit(AdmissionRequest request)
+    {
+        foreach (var plugin in _admission)
+        {
+            plugin.Validate(request);
+        }
+    }
 
     // Deletion fields are the server's: a write can neither set nor clear them, nor add finalizers once deletion began.
     private static void KeepDeletionState(ApiResource r, JsonObject obj, JsonObject current)
