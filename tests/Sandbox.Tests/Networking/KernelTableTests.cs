@@ -1,0 +1,57 @@
+using System.Net;
+using PgReplica.Sandbox.Networking;
+using PgReplica.Sandbox.Store;
+using PgReplica.Sandbox.Tests.Node;
+
+namespace PgReplica.Sandbox.Tests.Networking;
+
+public class KernelTableTests
+{
+    [Fact]
+    public void ServicesRenderAsOneDnatPerPortRoundRobinOverBackendsAndARejectForTheRest()
+    {
+        var body = ServiceRules.Render(20,
+        [
+            new ForwardedPort(IPAddress.Parse("127.20.0.2"), 5432, [new IPEndPoint(IPAddress.Parse("127.10.0.1"), 5432), new IPEndPoint(IPAddress.Parse("127.10.0.2"), 5433)]),
+            new ForwardedPort(IPAddress.Parse("127.20.0.1"), 5432, [new IPEndPoint(IPAddress.Parse("127.10.0.1"), 5432)]),
+            new ForwardedPort(IPAddress.Parse("127.20.0.3"), 5432, []),
+        ]);
+
+        Assert.Equal("""
+              chain services {
+                type nat hook output priority -100; policy accept;
+                ip daddr 127.20.0.1 tcp dport 5432 dnat to 127.10.0.1:5432
+                ip daddr 127.20.0.2 tcp dport 5432 dnat to numgen inc mod 2 map { 0 : 127.10.0.1 . 5432, 1 : 127.10.0.2 . 5433 }
+              }
+              chain no_endpoints {
+                type filter hook output priority 0; policy accept;
+                ip daddr 127.20.0.0/16 meta l4proto tcp reject with tcp reset
+              }
+
+            """, body);
+    }
+
+    [Fact]
+    public async Task TheNextSandboxRemovesTablesOfOneThatDiedAndLeavesThoseOfRunningOnes()
+    {
+        // A sandbox that died left its table; one that runs holds its range's claim.
+        await NftCommand.ApplyAsync("table ip pgreplica_services_48 {\n}\n");
+        using (var live = RangeClaim.TryTake(49))
+        {
+            Assert.NotNull(live);
+            Assert.Null(RangeClaim.TryTake(49));
+            await NftCommand.ApplyAsync("table ip pgreplica_services_49 {\n}\n");
+
+            await using var proxies = new ServiceProxies(new InMemoryObjectStore(), new ServiceProxyOptions { ClusterAddressOctet = 50 });
+            await proxies.StartAsync();
+
+            await NodeEnvironment.WaitUntilAsync(() => NftCommand.TablesAsync().Result.Contains("pgreplica_services_50"), "the new sandbox's table");
+            var tables = await NftCommand.TablesAsync();
+            Assert.DoesNotContain("pgreplica_services_48", tables);
+            Assert.Contains("pgreplica_services_49", tables);
+            Assert.Contains((byte)50, LoopbackRanges.InUse());
+        }
+
+        await new KernelTable("services", 49).DeleteAsync();
+    }
+}
