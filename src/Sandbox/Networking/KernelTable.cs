@@ -23,11 +23,15 @@ internal sealed class KernelTable
     public string Name { get; }
 
     /// <summary>Replaces the table's chains with the given body (chain definitions); a body equal to the last one is not sent again.</summary>
-    public async Task ApplyAsync(string body)
+    public Task ApplyAsync(string body) => ApplyAsync(() => body);
+
+    /// <summary>Renders the body in turn with other applies (so the last one applied renders the latest state) and applies it.</summary>
+    public async Task ApplyAsync(Func<string> render)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            var body = render();
             if (body == _applied)
             {
                 return;

@@ -34,6 +34,9 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>Faults on demand against this node's pods (known after <see cref="StartAsync"/>).</summary>
+    public ISandboxFaults? Faults { get; private set; }
+
     /// <summary>The PostgreSQL version behind every postgres image (known after <see cref="StartAsync"/>).</summary>
     public string? PostgresVersion => _ctx?.Image.Version;
 
@@ -56,10 +59,13 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
             Directory.CreateDirectory(Path.Combine(_options.RootDirectory, sub));
         }
 
-        _ctx = new NodeContext(_store, _options, image, user, new LoopbackAddressPool(_options.PodAddressOctet), cgroups, _logger)
+        var traffic = new PodTraffic(_options.PodAddressOctet);
+        await traffic.StartAsync(cancellationToken).ConfigureAwait(false);
+        _ctx = new NodeContext(_store, _options, image, user, new LoopbackAddressPool(_options.PodAddressOctet), cgroups, traffic, _logger)
         {
             Services = () => Volatile.Read(ref _services),
         };
+        Faults = new NodeFaults(_ctx, traffic, Worker);
         Directory.CreateDirectory(_ctx.SocketRoot);
 
         RegisterNode(image);
@@ -121,6 +127,7 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
         ClaimVolume.UnmountAll(PodVolumes.VolumesRoot(_options), _logger);
         if (_ctx is not null)
         {
+            await _ctx.Traffic.DisposeAsync().ConfigureAwait(false);
             await Cgroups.RemoveAsync(_ctx.Cgroups.NodePath, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
     }

@@ -13,6 +13,7 @@ internal sealed class NodeContext(
     OsUser user,
     LoopbackAddressPool podAddresses,
     Cgroups cgroups,
+    PodTraffic traffic,
     ILogger logger)
 {
     /// <summary>The object store.</summary>
@@ -32,6 +33,9 @@ internal sealed class NodeContext(
 
     /// <summary>The node's cgroups.</summary>
     public Cgroups Cgroups { get; } = cgroups;
+
+    /// <summary>The node's packet rules: which pod a connection comes from, and the partitions in force.</summary>
+    public PodTraffic Traffic { get; } = traffic;
 
     /// <summary>Log sink.</summary>
     public ILogger Logger { get; } = logger;

@@ -1,4 +1,6 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
+using PgReplica.Sandbox.Networking;
 
 namespace PgReplica.Sandbox.Node;
 
@@ -73,6 +75,12 @@ internal sealed class PodSandbox
         UpdateHosts();
     }
 
+    /// <summary>Tells the node's packet rules the pod's cgroup, so that its connections are known as its own from the first.</summary>
+    public Task ConnectAsync() =>
+        _ctx.Cgroups.RulePath(Cgroup) is { } rule
+            ? _ctx.Traffic.AddPodAsync(new PodIdentity(IPAddress.Parse(PodIp), rule.Path, rule.Level))
+            : Task.CompletedTask;
+
     /// <summary>The mounts every container of the pod gets besides its volumes.</summary>
     public IEnumerable<BindMount> CommonMounts() =>
     [
@@ -115,6 +123,7 @@ internal sealed class PodSandbox
             _ctx.Logger.LogWarning("pod {Namespace}/{Pod}: killed {Count} processes that outlived its containers", Pod.Namespace, Pod.Name, left.Count);
         }
 
+        await _ctx.Traffic.RemovePodAsync(IPAddress.Parse(PodIp)).ConfigureAwait(false);
         try
         {
             if (System.IO.Directory.Exists(Cgroup))

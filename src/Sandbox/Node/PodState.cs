@@ -11,6 +11,7 @@ internal sealed class PodState
 {
     private readonly object _gate = new();
     private readonly Action _changed;
+    private readonly string? _defaultContainer;
     private bool _initialized;
     private bool _failed;
     private DateTimeOffset _stopDeadline = DateTimeOffset.MaxValue;
@@ -20,6 +21,7 @@ internal sealed class PodState
     {
         Init = pod.InitContainers.Select(c => new ContainerSlot(c, isInit: true)).ToList();
         Main = pod.Containers.Select(c => new ContainerSlot(c, isInit: false)).ToList();
+        _defaultContainer = pod.DefaultContainer;
         _changed = changed;
     }
 
@@ -41,9 +43,11 @@ internal sealed class PodState
         }
     }
 
-    /// <summary>The named container (the first container when no name is given), or null.</summary>
+    /// <summary>The named container (else the one the kubectl.kubernetes.io/default-container annotation names, else the first), or null.</summary>
     public ContainerSlot? Find(string? container) =>
-        string.IsNullOrEmpty(container) ? Main.FirstOrDefault() : All.FirstOrDefault(s => s.Spec.Name == container);
+        string.IsNullOrEmpty(container)
+            ? Main.FirstOrDefault(s => s.Spec.Name == _defaultContainer) ?? Main.FirstOrDefault()
+            : All.FirstOrDefault(s => s.Spec.Name == container);
 
     /// <summary>The container's process, environment and working directory while it runs and is set up; null otherwise.</summary>
     public (ContainerProcess Process, IReadOnlyDictionary<string, string> Env, string WorkingDir)? Running(ContainerSlot slot)

@@ -86,6 +86,10 @@ internal sealed class PodWorker
             request.Command, request.Stdin, request.Stdout, request.Stderr, request.Tty, cancellationToken);
     }
 
+    /// <summary>The container's name and main process while it runs; null when there is no such container or it is not running.</summary>
+    public (string Container, int Pid)? MainProcess(string? container) =>
+        _state.Find(container) is { } slot && _state.Running(slot) is { } run ? (slot.Spec.Name, run.Process.Pid) : null;
+
     /// <summary>Rewrites /etc/hosts when the Services changed.</summary>
     public void UpdateHosts() => Sandbox.UpdateHosts();
 
@@ -95,6 +99,7 @@ internal sealed class PodWorker
         try
         {
             Sandbox.Create();
+            await Sandbox.ConnectAsync().ConfigureAwait(false);
             _status.Changed();
             if (!ImagesAvailable())
             {

@@ -32,6 +32,33 @@ public class KernelTableTests
     }
 
     [Fact]
+    public void PodConnectionsAreMarkedByCgroupAndPartitionsDropBothDirectionsOfTheirConnections()
+    {
+        var a = IPAddress.Parse("127.10.0.1");
+        var b = IPAddress.Parse("127.10.0.2");
+        var body = PodTrafficRules.Render(10,
+            [new PodIdentity(b, "unified/pgreplica/x/b", 3), new PodIdentity(a, "unified/pgreplica/x/a", 3)],
+            [new Partition(a, null), new Partition(b, a), new Partition(a, null)]);
+
+        Assert.Equal("""
+              chain classify {
+                type filter hook output priority -150; policy accept;
+                ct state new meta mark 0x7f000001 ct mark set 0x7f000001
+                ct state new socket cgroupv2 level 3 "unified/pgreplica/x/a" ct mark set 0x7f0a0001
+                ct state new socket cgroupv2 level 3 "unified/pgreplica/x/b" ct mark set 0x7f0a0002
+              }
+              chain partitions {
+                type filter hook output priority 0; policy accept;
+                ct mark 0x00000000 ct reply ip saddr 127.10.0.1 drop
+                ct mark 0x7f0a0001 ct reply ip saddr != 127.10.0.0/16 drop
+                ct mark 0x7f0a0002 ct reply ip saddr 127.10.0.1 drop
+                ct mark 0x7f0a0001 ct reply ip saddr 127.10.0.2 drop
+              }
+
+            """, body);
+    }
+
+    [Fact]
     public async Task TheNextSandboxRemovesTablesOfOneThatDiedAndLeavesThoseOfRunningOnes()
     {
         // A sandbox that died left its table; one that runs holds its range's claim.
