@@ -22,6 +22,10 @@ public static class SandboxComponents
         ];
     }
 
+    /// <summary>The processes the node agent of a sandbox in that directory runs (every process in its pods' cgroups).</summary>
+    public static IReadOnlyList<int> ProcessesOf(string root) =>
+        Cgroups.Pids(Cgroups.Locate(Path.Combine(root, "node")).NodePath);
+
     private sealed class ProxiesComponent(ServiceProxies proxies) : ISandboxComponent
     {
         public Task StartAsync(CancellationToken cancellationToken) => proxies.StartAsync(cancellationToken);
