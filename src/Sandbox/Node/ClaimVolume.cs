@@ -71,6 +71,7 @@ internal static class ClaimVolume
         {
             // autoclear: the loop device goes with the last unmount.
             Run("/usr/bin/mount", "-o", "loop,nosuid,nodev", image, mountPoint);
+            DirectIo(mountPoint);
             if (fresh)
             {
                 // A new claim starts empty, so initdb takes its root as a data directory, as on the sandbox's earlier volumes.
@@ -83,6 +84,28 @@ internal static class ClaimVolume
         }
 
         return mountPoint;
+    }
+
+    // Direct I/O on the loop device keeps the data out of a second page cache (the backing file's): writes then cost
+    // about what they cost on the host's filesystem. A backing filesystem without O_DIRECT (tmpfs) keeps buffered I/O.
+    private static void DirectIo(string mountPoint)
+    {
+        var device = File.ReadLines("/proc/self/mountinfo")
+            .Select(l => l.Split(' '))
+            .Where(f => f.Length > 4 && Unescape(f[4]) == Path.GetFullPath(mountPoint).TrimEnd('/') && Array.IndexOf(f, "-") is var dash && dash > 0 && dash + 2 < f.Length)
+            .Select(f => f[Array.IndexOf(f, "-") + 2])
+            .LastOrDefault();
+        if (device is not null && device.StartsWith("/dev/loop", StringComparison.Ordinal))
+        {
+            try
+            {
+                Run("/usr/sbin/losetup", "--direct-io=on", device);
+            }
+            catch (InvalidOperationException)
+            {
+                // Buffered I/O still works, only slower.
+            }
+        }
     }
 
     /// <summary>Unmounts the volume if mounted (the loop device detaches with it).</summary>

@@ -47,6 +47,11 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var cgroups = Cgroups.Open(_options.RootDirectory);
+        if (cgroups.RulePath(cgroups.NodePath) is null)
+        {
+            _logger.LogWarning("cgroup2 is mounted at {Mount}, outside /sys/fs/cgroup: nftables cannot name pod cgroups, so partitions would cut pods too", cgroups.Mount);
+        }
+
         await LeftoverProcesses.StopAsync(cgroups, TimeSpan.FromSeconds(10), _logger).ConfigureAwait(false);
         // Mounts an agent that died left behind: each pod start mounts its claims afresh.
         ClaimVolume.UnmountAll(PodVolumes.VolumesRoot(_options), _logger);

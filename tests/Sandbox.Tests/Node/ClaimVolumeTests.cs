@@ -39,6 +39,9 @@ public class ClaimVolumeTests
         await env.WaitForPodAsync("filler", NodeEnvironment.IsReady);
         var image = Path.Combine(env.Root, "volumes", "default", "small.img");
         Assert.Equal(96L << 20, new FileInfo(image).Length);
+        // Its loop device does direct I/O (no second page cache for the image file).
+        var loop = Assert.Single(NodeEnvironment.LoopDevicesOf(env.Root));
+        Assert.Equal("1", File.ReadAllText(Path.Combine(Path.GetDirectoryName(loop)!, "dio")).Trim());
 
         // 200 MB of rows into a 96 MiB volume: postgres stops with the disk-full error a cluster's volume gives.
         var (code, output) = await PsqlAsync(env, "create table t (v text); insert into t select repeat(md5(i::text), 32) from generate_series(1, 200000) i;");
