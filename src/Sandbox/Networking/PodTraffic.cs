@@ -22,18 +22,6 @@ internal sealed class PodTraffic : IAsyncDisposable
         _table = new KernelTable("pods", octet);
     }
 
-    /// <summary>The partitions in force.</summary>
-    public IReadOnlyList<Partition> Partitions
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _partitions.ToList();
-            }
-        }
-    }
-
     /// <summary>Claims the range, removes rules of dead sandboxes, installs the empty table.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -64,23 +52,13 @@ internal sealed class PodTraffic : IAsyncDisposable
         return ApplyAsync();
     }
 
-    /// <summary>Cuts the pod off from the peer (null: from everything outside the cluster).</summary>
-    public Task PartitionAsync(Partition cut)
+    /// <summary>Puts exactly these partitions in force (the fault interface keeps the list).</summary>
+    public Task SetPartitionsAsync(IEnumerable<Partition> partitions)
     {
         lock (_gate)
         {
-            _partitions.Add(cut);
-        }
-
-        return ApplyAsync();
-    }
-
-    /// <summary>Ends the partitions that involve the pod (every partition when pod is null).</summary>
-    public Task HealAsync(IPAddress? pod)
-    {
-        lock (_gate)
-        {
-            _partitions.RemoveWhere(p => pod is null || p.Pod.Equals(pod) || pod.Equals(p.Peer));
+            _partitions.Clear();
+            _partitions.UnionWith(partitions);
         }
 
         return ApplyAsync();

@@ -154,27 +154,27 @@ internal static class ClaimVolume
         return count;
     }
 
-    // A process of a container that just ended may hold the mount a moment longer; past a few seconds, detach it lazily.
+    // A process of a container that just ended may hold the mount a moment longer, and a mount namespace of a
+    // container started by another sandbox on this machine may hold a copy: after a short wait, detach it lazily
+    // (the loop device then goes when the last copy does).
     private static bool UnmountPatiently(string mountPoint, ILogger logger)
     {
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 0; attempt < 3; attempt++)
         {
             try
             {
-                Run("/usr/bin/umount", attempt < 50 ? [mountPoint] : ["--lazy", mountPoint]);
+                Run("/usr/bin/umount", attempt < 2 ? [mountPoint] : ["--lazy", mountPoint]);
                 return true;
-            }
-            catch (InvalidOperationException e) when (attempt < 50)
-            {
-                logger.LogDebug("unmounting {Volume}: {Error}", mountPoint, e.Message);
-                Thread.Sleep(100);
             }
             catch (InvalidOperationException e)
             {
-                logger.LogWarning("could not unmount {Volume}: {Error}", mountPoint, e.Message);
-                return false;
+                logger.LogDebug("unmounting {Volume}: {Error}", mountPoint, e.Message);
+                Thread.Sleep(200);
             }
         }
+
+        logger.LogWarning("could not unmount {Volume}", mountPoint);
+        return false;
     }
 
     /// <summary>True when something is mounted exactly there (in this mount namespace).</summary>

@@ -15,6 +15,7 @@ internal sealed class NodeFaults(NodeContext ctx, PodTraffic traffic, Func<strin
     public const string Operator = "operator";
 
     private readonly object _gate = new();
+    private readonly SemaphoreSlim _applying = new(1, 1);
     private readonly Dictionary<Partition, SandboxFault> _partitions = new();
 
     /// <inheritdoc />
@@ -26,28 +27,21 @@ internal sealed class NodeFaults(NodeContext ctx, PodTraffic traffic, Func<strin
             throw new SandboxFaultException(400, $"pod {ns}/{pod} cannot be cut off from itself");
         }
 
-        lock (_gate)
-        {
-            _partitions[cut] = new SandboxFault("partition", ns, pod, peer ?? Operator);
-        }
-
-        await traffic.PartitionAsync(cut).ConfigureAwait(false);
+        await SetAsync(() => _partitions[cut] = new SandboxFault("partition", ns, pod, peer ?? Operator)).ConfigureAwait(false);
         ctx.Logger.LogWarning("fault: pod {Namespace}/{Pod} cut off from {Peer}", ns, pod, peer ?? Operator);
     }
 
     /// <inheritdoc />
     public async Task HealAsync(string ns, string? pod, CancellationToken cancellationToken = default)
     {
-        IPAddress? ip = pod is null ? null : Address(ns, pod);
-        lock (_gate)
+        // By name, so that the partitions of a pod deleted meanwhile can still be healed.
+        await SetAsync(() =>
         {
-            foreach (var cut in _partitions.Keys.Where(c => ip is null || c.Pod.Equals(ip) || ip.Equals(c.Peer)).ToList())
+            foreach (var (cut, fault) in _partitions.Where(p => pod is null || (p.Value.Namespace == ns && (p.Value.Pod == pod || p.Value.Peer == pod))).ToList())
             {
                 _partitions.Remove(cut);
             }
-        }
-
-        await traffic.HealAsync(ip).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         ctx.Logger.LogWarning("fault: partitions of {Pod} healed", pod is null ? "every pod" : $"{ns}/{pod}");
     }
 
@@ -97,6 +91,27 @@ internal sealed class NodeFaults(NodeContext ctx, PodTraffic traffic, Func<strin
         }
 
         return result.OrderBy(f => f.Namespace, StringComparer.Ordinal).ThenBy(f => f.Pod, StringComparer.Ordinal).ThenBy(f => f.Kind, StringComparer.Ordinal).ToList();
+    }
+
+    // The partitions change and the kernel rules follow, one change at a time.
+    private async Task SetAsync(Action change)
+    {
+        await _applying.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            List<Partition> cuts;
+            lock (_gate)
+            {
+                change();
+                cuts = _partitions.Keys.ToList();
+            }
+
+            await traffic.SetPartitionsAsync(cuts).ConfigureAwait(false);
+        }
+        finally
+        {
+            _applying.Release();
+        }
     }
 
     // Pod IPs are sticky per name while the node runs, so a partition outlives restarts of the pod it names.

@@ -62,23 +62,23 @@ public class KernelTableTests
     public async Task TheNextSandboxRemovesTablesOfOneThatDiedAndLeavesThoseOfRunningOnes()
     {
         // A sandbox that died left its table; one that runs holds its range's claim.
-        await NftCommand.ApplyAsync("table ip pgreplica_services_48 {\n}\n");
-        using (var live = RangeClaim.TryTake(49))
+        await NftCommand.ApplyAsync("table ip pgreplica_services_51 {\n}\n");
+        using (var live = RangeClaim.TryTake(52))
         {
             Assert.NotNull(live);
-            Assert.Null(RangeClaim.TryTake(49));
-            await NftCommand.ApplyAsync("table ip pgreplica_services_49 {\n}\n");
+            Assert.Null(RangeClaim.TryTake(52));
+            await NftCommand.ApplyAsync("table ip pgreplica_services_52 {\n}\n");
 
-            await using var proxies = new ServiceProxies(new InMemoryObjectStore(), new ServiceProxyOptions { ClusterAddressOctet = 50 });
+            await using var proxies = new ServiceProxies(new InMemoryObjectStore(), new ServiceProxyOptions { ClusterAddressOctet = 53 });
             await proxies.StartAsync();
 
-            await NodeEnvironment.WaitUntilAsync(() => NftCommand.TablesAsync().Result.Contains("pgreplica_services_50"), "the new sandbox's table");
+            await NodeEnvironment.WaitUntilAsync(() => NftCommand.TablesAsync().Result.Contains("pgreplica_services_53"), "the new sandbox's table");
             var tables = await NftCommand.TablesAsync();
-            Assert.DoesNotContain("pgreplica_services_48", tables);
-            Assert.Contains("pgreplica_services_49", tables);
-            Assert.Contains((byte)50, LoopbackRanges.InUse());
+            Assert.DoesNotContain("pgreplica_services_51", tables);
+            Assert.Contains("pgreplica_services_52", tables);
+            Assert.Contains((byte)53, LoopbackRanges.InUse());
         }
 
-        await new KernelTable("services", 49).DeleteAsync();
+        await new KernelTable("services", 52).DeleteAsync();
     }
 }

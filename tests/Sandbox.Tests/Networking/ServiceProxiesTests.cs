@@ -94,7 +94,7 @@ public class ServiceProxiesTests
     public async Task ForwardingKeepsOneTcpConnectionFromClientToPodAndGoesWithTheProxies()
     {
         var store = new InMemoryObjectStore();
-        var proxies = new ServiceProxies(store, new ServiceProxyOptions { ClusterAddressOctet = 47 });
+        var proxies = new ServiceProxies(store, new ServiceProxyOptions { ClusterAddressOctet = 54 });
         await proxies.StartAsync();
         using var pod = new TcpListener(IPAddress.Parse("127.44.2.1"), 7000);
         pod.Start();
@@ -112,7 +112,7 @@ public class ServiceProxiesTests
 
         // Stopping removes the table: the ClusterIP reaches nothing any more, and no rule of this range is left.
         await proxies.DisposeAsync();
-        Assert.DoesNotContain("pgreplica_services_47", await NftCommand.TablesAsync());
+        Assert.DoesNotContain("pgreplica_services_54", await NftCommand.TablesAsync());
     }
 
     private static List<string> Addresses(InMemoryObjectStore store, string service, string field) =>

@@ -33,7 +33,7 @@ public class ClaimVolumeTests
     [Fact]
     public async Task PostgresFillingItsClaimFailsWithNoSpaceLeftAndDeletingTheClaimFreesTheImage()
     {
-        await using var env = await NodeEnvironment.StartAsync(podOctet: 26);
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 29);
         env.Create(ResourceType.PersistentVolumeClaims, Claim);
         env.CreatePod(Pod);
         await env.WaitForPodAsync("filler", NodeEnvironment.IsReady);

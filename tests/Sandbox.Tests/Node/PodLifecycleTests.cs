@@ -69,7 +69,7 @@ public class PodLifecycleTests
     [Fact]
     public async Task PodWithFinalizersIsStoppedButLeftForItsFinalizerOwner()
     {
-        await using var env = await NodeEnvironment.StartAsync(podOctet: 20);
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 30);
         env.CreatePod("""{"metadata":{"name":"kept","finalizers":["example.com/keep"]},"spec":{"containers":[{"name":"c","image":"postgres","command":["sleep","600"]}]}}""");
         var pod = await env.WaitForPodAsync("kept", NodeEnvironment.IsReady);
         var pid = ContainerPid(pod);
