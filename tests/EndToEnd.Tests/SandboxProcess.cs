@@ -42,8 +42,10 @@ public sealed class SandboxProcess : IAsyncDisposable
     /// <summary>Starts `dotnet arguments…` in a working directory, for a sandbox that keeps its state in root.</summary>
     public static SandboxProcess StartIn(string workingDirectory, string root, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        foreach (var a in arguments)
+        // Under a shell that runs the tests in the background, SIGINT comes ignored, and an ignored signal stays
+        // ignored across exec: env restores its default so that the test's Ctrl-C reaches the sandbox.
+        var start = new ProcessStartInfo("/usr/bin/env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        foreach (var a in new[] { "--default-signal=INT", "dotnet" }.Concat(arguments))
         {
             start.ArgumentList.Add(a);
         }
