@@ -19,13 +19,15 @@ public static class ConvergenceRun
         var manualRounds = new List<RoundResult>();
         OperatorCluster? operatorSide = null;
         ManualCluster? manualSide = null;
+        (long Operator, long Manual)? databaseBytes = null;
         try
         {
             output.WriteLine($"bench: starting the sandbox and operator, resource with {options.Standbys} standby(s)");
             operatorSide = await OperatorCluster.StartAsync(Path.Combine(root, "sandbox"), options, ct);
             output.WriteLine($"bench: starting the hand-made primary with {options.Standbys} standby(s)");
             manualSide = await ManualCluster.StartAsync(Path.Combine(root, "manual"), binaries, options, ct);
-            output.WriteLine($"bench: databases on the primaries: operator {Megabytes(await operatorSide.DatabaseBytesAsync(ct))} MB, manual {Megabytes(await manualSide.DatabaseBytesAsync(ct))} MB");
+            databaseBytes = (await operatorSide.DatabaseBytesAsync(ct), await manualSide.DatabaseBytesAsync(ct));
+            output.WriteLine($"bench: databases on the primaries: operator {Megabytes(databaseBytes.Value.Operator)} MB, manual {Megabytes(databaseBytes.Value.Manual)} MB");
             var newStandby = options.Standbys + 1;
             for (var round = 1; round <= options.Rounds; round++)
             {
@@ -48,20 +50,20 @@ public static class ConvergenceRun
             }
 
             output.WriteLine();
-            output.Write(ResultTable.Format(operatorRounds, manualRounds, options));
+            output.Write(ResultTable.Format(operatorRounds, manualRounds, options, databaseBytes));
             output.WriteLine($"bench: load average at the end {LoadAverage()}");
             return 0;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             output.WriteLine("bench: interrupted; the rounds so far:");
-            output.Write(ResultTable.Format(operatorRounds, manualRounds, options));
+            output.Write(ResultTable.Format(operatorRounds, manualRounds, options, databaseBytes));
             return 130;
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or Npgsql.NpgsqlException or PgReplica.Kube.Client.KubernetesException)
         {
             output.WriteLine($"bench: failed: {e.Message}; the rounds so far:");
-            output.Write(ResultTable.Format(operatorRounds, manualRounds, options));
+            output.Write(ResultTable.Format(operatorRounds, manualRounds, options, databaseBytes));
             return 1;
         }
         finally

@@ -105,6 +105,9 @@ public sealed class ManualCluster : IAsyncDisposable
              "-o", $"-c listen_addresses={Address} -c port={port.ToString(CultureInfo.InvariantCulture)} -c unix_socket_directories={sockets}"],
             ct);
 
+    /// <summary>The phase that holds the clone (pg_basebackup straight at the primary's address).</summary>
+    public const string ClonePhase = "pg_basebackup";
+
     /// <summary>Adds standby n by hand; the result's phases are slot, base backup, pg_ctl start, and the wait until the primary sees it streaming.</summary>
     public async Task<RoundResult> AddStandbyAsync(int n, CancellationToken ct)
     {
@@ -130,7 +133,7 @@ public sealed class ManualCluster : IAsyncDisposable
              "-D", StandbyDirectory(n), "-X", "stream", "-S", slot, "-R", "-c", "fast"],
             ct,
             new Dictionary<string, string> { ["PGPASSWORD"] = replicationPassword });
-        Mark("pg_basebackup");
+        Mark(ClonePhase);
         await StartServerAsync(StandbyDirectory(n), FreePort.Pick(IPAddress.Loopback), wait: false, ct);
         Mark("pg_ctl start");
         await Poll.UntilAsync(

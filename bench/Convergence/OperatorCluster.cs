@@ -40,6 +40,9 @@ public sealed class OperatorCluster : IAsyncDisposable
 
     private NpgsqlDataSource Primary => primary ?? throw new InvalidOperationException("primary not known yet");
 
+    /// <summary>The phase that holds the clone (the init container's pg_basebackup through the -rw Service).</summary>
+    public const string ClonePhase = "init (pg_basebackup) until postgres container running";
+
     /// <summary>Starts the sandbox and operator, creates the resource with N standbys, waits until Ready, loads rows.</summary>
     public static async Task<OperatorCluster> StartAsync(string root, BenchOptions options, CancellationToken ct)
     {
@@ -73,7 +76,7 @@ public sealed class OperatorCluster : IAsyncDisposable
         var stop = operatorStop.Token;
         operatorTask = Task.Run(() => OperatorHost.RunAsync(client, settings, logging, stop), CancellationToken.None);
 
-        SandboxManifests.Apply(host, ResourceYaml(options.Standbys, ManualCluster.UserParameters));
+        SandboxManifests.Apply(host, ResourceYaml(options.Standbys, ManualCluster.UserParameters, StorageGibibytes(options.Rows)));
         await WaitReadyAsync(options.Standbys, ct);
 
         var secret = (await Client.GetAsync<Secret>($"{Name}-replication", Ns, ct))!;
@@ -83,8 +86,14 @@ public sealed class OperatorCluster : IAsyncDisposable
         await RowLoad.LoadAsync(Primary, options.Rows, ct);
     }
 
+    /// <summary>
+    /// Volumes enforce their size, so each claim must hold the rows, the WAL written while loading them and a clone's
+    /// streamed WAL: 1 GiB plus about 400 bytes a row (7,000,000 rows: 4 GiB; the images are sparse).
+    /// </summary>
+    public static int StorageGibibytes(long rows) => (int)Math.Ceiling(1 + rows * 400.0 / (1L << 30));
+
     /// <summary>The resource the operator side runs: the same image class and parameters as the manual side.</summary>
-    public static string ResourceYaml(int standbys, IReadOnlyDictionary<string, string> parameters) =>
+    public static string ResourceYaml(int standbys, IReadOnlyDictionary<string, string> parameters, int storageGibibytes = 1) =>
         $"""
         apiVersion: pgreplica.io/v1alpha1
         kind: PostgresReplicaSet
@@ -95,7 +104,7 @@ public sealed class OperatorCluster : IAsyncDisposable
           replicas: {standbys.ToString(CultureInfo.InvariantCulture)}
           image: postgres:15
           storage:
-            size: 1Gi
+            size: {storageGibibytes.ToString(CultureInfo.InvariantCulture)}Gi
           postgresql:
             parameters:
         {string.Join("\n", parameters.Select(p => $"      {p.Key}: \"{p.Value}\""))}
@@ -157,7 +166,7 @@ public sealed class OperatorCluster : IAsyncDisposable
         return new RoundResult(total,
         [
             new Phase("scale patch to pod created", podCreated!.Value),
-            new Phase("init (pg_basebackup) until postgres container running", containerRunning!.Value - podCreated.Value),
+            new Phase(ClonePhase, containerRunning!.Value - podCreated.Value),
             new Phase("until streaming in pg_stat_replication", pgStreaming!.Value - containerRunning.Value),
             new Phase("until status says streaming", total - pgStreaming.Value),
         ]);

@@ -7,7 +7,7 @@ namespace PgReplica.Bench.Convergence;
 public static class ResultTable
 {
     /// <summary>Formats both sides side by side; never a verdict, only figures.</summary>
-    public static string Format(IReadOnlyList<RoundResult> operatorRounds, IReadOnlyList<RoundResult> manualRounds, BenchOptions options)
+    public static string Format(IReadOnlyList<RoundResult> operatorRounds, IReadOnlyList<RoundResult> manualRounds, BenchOptions options, (long Operator, long Manual)? databaseBytes = null)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -23,6 +23,13 @@ public static class ResultTable
 
         Phases(text, "operator", operatorRounds);
         Phases(text, "manual", manualRounds);
+        if (databaseBytes is { } bytes && operatorRounds.Count > 0 && manualRounds.Count > 0)
+        {
+            var op = bytes.Operator / 1e6 / Timings.Median(operatorRounds.Select(r => r.Phases.First(p => p.Name == OperatorCluster.ClonePhase).Seconds).ToArray());
+            var manual = bytes.Manual / 1e6 / Timings.Median(manualRounds.Select(r => r.Phases.First(p => p.Name == ManualCluster.ClonePhase).Seconds).ToArray());
+            text.AppendLine(c, $"clone throughput (database size / median clone phase): operator {op:0} MB/s, manual {manual:0} MB/s; operator/manual {op / manual:0%}");
+        }
+
         return text.ToString();
     }
 

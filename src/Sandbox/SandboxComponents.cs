@@ -22,6 +22,10 @@ public static class SandboxComponents
         ];
     }
 
+    /// <summary>The processes the node agent of a sandbox in that directory runs (every process in its pods' cgroups).</summary>
+    public static IReadOnlyList<int> ProcessesOf(string root) =>
+        Cgroups.Pids(Cgroups.Locate(Path.Combine(root, "node")).NodePath);
+
     private sealed class ProxiesComponent(ServiceProxies proxies) : ISandboxComponent
     {
         public Task StartAsync(CancellationToken cancellationToken) => proxies.StartAsync(cancellationToken);
@@ -29,8 +33,8 @@ public static class SandboxComponents
         public ValueTask DisposeAsync() => proxies.DisposeAsync();
     }
 
-    // Also the API server's IPodRuntime, so that kubectl logs and exec reach the node agent.
-    private sealed class NodeComponent(NodeAgent agent) : ISandboxComponent, IPodRuntime
+    // Also the API server's IPodRuntime, so that kubectl logs and exec reach the node agent, and its faults.
+    private sealed class NodeComponent(NodeAgent agent) : ISandboxComponent, IPodRuntime, ISandboxFaults
     {
         public Task StartAsync(CancellationToken cancellationToken) => agent.StartAsync(cancellationToken);
 
@@ -39,5 +43,23 @@ public static class SandboxComponents
         public string? LogPath(string ns, string pod, string container, bool previous = false) => agent.LogPath(ns, pod, container, previous);
 
         public Task<int> ExecAsync(ExecRequest request, CancellationToken cancellationToken) => agent.ExecAsync(request, cancellationToken);
+
+        public Task PartitionAsync(string ns, string pod, string? peer, CancellationToken cancellationToken = default) =>
+            Faults.PartitionAsync(ns, pod, peer, cancellationToken);
+
+        public Task HealAsync(string ns, string? pod, CancellationToken cancellationToken = default) => Faults.HealAsync(ns, pod, cancellationToken);
+
+        public Task FreezeAsync(string ns, string pod, string? container, CancellationToken cancellationToken = default) =>
+            Faults.FreezeAsync(ns, pod, container, cancellationToken);
+
+        public Task ThawAsync(string ns, string pod, string? container, CancellationToken cancellationToken = default) =>
+            Faults.ThawAsync(ns, pod, container, cancellationToken);
+
+        public Task KillAsync(string ns, string pod, string? container, CancellationToken cancellationToken = default) =>
+            Faults.KillAsync(ns, pod, container, cancellationToken);
+
+        public IReadOnlyList<SandboxFault> List() => Faults.List();
+
+        private ISandboxFaults Faults => agent.Faults ?? throw new SandboxFaultException(503, "the node agent is still starting");
     }
 }

@@ -38,6 +38,18 @@ public sealed class SandboxHost : IAsyncDisposable
     /// <summary>How long loading the state and starting the API server took.</summary>
     public TimeSpan ApiStartTime { get; }
 
+    /// <summary>Faults on demand (partition, freeze, kill) against the sandbox's pods; null when it runs no node agent.</summary>
+    public ISandboxFaults? Faults
+    {
+        get
+        {
+            lock (_components)
+            {
+                return _components.OfType<ISandboxFaults>().FirstOrDefault();
+            }
+        }
+    }
+
     /// <summary>API semantics (finalizers, validation, garbage collection rules) without HTTP.</summary>
     public ObjectOperations Operations => _api.Operations;
 

@@ -36,10 +36,16 @@ public sealed class SandboxProcess : IAsyncDisposable
     }
 
     /// <summary>Starts `dotnet pgreplica.dll sandbox --dir root --reset --metrics-address 127.0.0.1:0` plus extra arguments.</summary>
-    public static SandboxProcess Start(string root, params string[] extraArguments)
+    public static SandboxProcess Start(string root, params string[] extraArguments) =>
+        StartIn("/", root, [Path.Combine(AppContext.BaseDirectory, "pgreplica.dll"), "sandbox", "--dir", root, "--reset", "--metrics-address", "127.0.0.1:0", .. extraArguments]);
+
+    /// <summary>Starts `dotnet arguments…` in a working directory, for a sandbox that keeps its state in root.</summary>
+    public static SandboxProcess StartIn(string workingDirectory, string root, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "pgreplica.dll"), "sandbox", "--dir", root, "--reset", "--metrics-address", "127.0.0.1:0" }.Concat(extraArguments))
+        // Under a shell that runs the tests in the background, SIGINT comes ignored, and an ignored signal stays
+        // ignored across exec: env restores its default so that the test's Ctrl-C reaches the sandbox.
+        var start = new ProcessStartInfo("/usr/bin/env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        foreach (var a in new[] { "--default-signal=INT", "dotnet" }.Concat(arguments))
         {
             start.ArgumentList.Add(a);
         }
@@ -71,7 +77,11 @@ public sealed class SandboxProcess : IAsyncDisposable
         return seen.Task.IsCompleted;
     }
 
-    /// <summary>Sends SIGINT (Ctrl-C) and waits for the process to exit; returns its exit code.</summary>
+    /// <summary>
+    /// Sends SIGINT as a terminal's Ctrl-C does, to the process and to its descendants in its process group (under
+    /// `dotnet run`, the app itself; never the pods, which run in sessions of their own), and waits for the process to
+    /// exit; returns its exit code.
+    /// </summary>
     public async Task<int> InterruptAsync(TimeSpan timeout)
     {
         if (Kill(process.Id, 2) != 0)
@@ -79,16 +89,45 @@ public sealed class SandboxProcess : IAsyncDisposable
             throw new InvalidOperationException("could not signal the sandbox process");
         }
 
+        foreach (var child in ForegroundDescendants(process.Id))
+        {
+            Kill(child, 2);
+        }
+
         using var deadline = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(deadline.Token);
         return process.ExitCode;
     }
 
-    /// <summary>Command lines of postgres processes that mention the sandbox's directory.</summary>
+    private static List<int> ForegroundDescendants(int pid)
+    {
+        // /proc/PID/stat: pid (comm) state ppid pgrp …; comm may hold spaces, so read after the last ')'.
+        var stats = Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
+            .Where(p => p > 0)
+            .Select(p => (Pid: p, Fields: ReadCommandLine($"/proc/{p}/stat") is var s && s.LastIndexOf(')') is var i and > 0 ? s[(i + 2)..].Split(' ') : []))
+            .Where(s => s.Fields.Length > 2)
+            .Select(s => (s.Pid, Parent: int.Parse(s.Fields[1], System.Globalization.CultureInfo.InvariantCulture), Group: int.Parse(s.Fields[2], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        var group = stats.FirstOrDefault(s => s.Pid == pid).Group;
+        var result = new List<int>();
+        var parents = new HashSet<int> { pid };
+        for (var added = true; added;)
+        {
+            var next = stats.Where(s => parents.Contains(s.Parent) && !parents.Contains(s.Pid) && s.Group == group).Select(s => s.Pid).ToList();
+            result.AddRange(next);
+            parents.UnionWith(next);
+            added = next.Count > 0;
+        }
+
+        return result;
+    }
+
+    /// <summary>Command lines of the postgres processes the sandbox's node runs (its pods' cgroups).</summary>
     public List<string> PostgresProcesses() =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => ReadCommandLine(Path.Combine(d, "cmdline")))
-            .Where(c => c.Contains("postgres", StringComparison.Ordinal) && c.Contains(Root, StringComparison.Ordinal))
+        Sandbox.SandboxComponents.ProcessesOf(Root)
+            .Select(pid => ReadCommandLine($"/proc/{pid}/cmdline"))
+            .Where(c => c.Contains("postgres", StringComparison.Ordinal))
             .ToList();
 
     /// <summary>The repository root (where Operator.sln is), found above the test's output folder.</summary>

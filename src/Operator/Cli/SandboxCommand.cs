@@ -20,12 +20,19 @@ public static class SandboxCommand
         var apply = new Option<string[]>("--apply") { Description = "YAML files to apply once the sandbox is up (e.g. the sample).", AllowMultipleArgumentsPerToken = false };
         var metricsAddress = new Option<string>("--metrics-address") { Description = "host:port of the operator's /metrics.", DefaultValueFactory = _ => "127.0.0.1:8080" };
         var observe = new Option<double>("--observe-interval") { Description = "Seconds between replication observations of a cluster.", DefaultValueFactory = _ => 2 };
+        var withOperator = new Option<bool>("--operator")
+        {
+            Description = "Run the operator inside the sandbox; --operator=false serves the cluster alone, for a `pgreplica run --kubeconfig <dir>/kubeconfig` started (and killed) on its own.",
+            DefaultValueFactory = _ => true,
+        };
         var logFormat = CommonOptions.LogFormat();
         var logLevel = CommonOptions.LogLevelOption();
-        foreach (var o in new Option[] { dir, reset, port, apply, metricsAddress, observe, logFormat, logLevel })
+        foreach (var o in new Option[] { dir, reset, port, apply, metricsAddress, observe, withOperator, logFormat, logLevel })
         {
             cmd.Add(o);
         }
+
+        cmd.Add(SandboxFaultCommand.Build());
 
         cmd.SetAction(async (parse, ct) =>
         {
@@ -40,13 +47,6 @@ public static class SandboxCommand
             using var logging = LogSetup.Create(parse.GetValue(logFormat)!, level,
                 new Dictionary<string, LogLevel> { [OperatorHost.ReconcileLogCategory] = level <= LogLevel.Debug ? level : LogLevel.Warning });
             var root = Path.GetFullPath(parse.GetValue(dir)!);
-            if (SandboxDirectoryCheck.UntraversableAncestor(root) is { } closed)
-            {
-                Console.Error.WriteLine($"pgreplica sandbox: the postgres user cannot reach {root}: {closed} is closed to others. "
-                    + "Pass --dir under a folder others can enter (e.g. --dir /tmp/pgreplica-sandbox), or chmod o+x it.");
-                return 2;
-            }
-
             var clock = Stopwatch.StartNew();
             await using var host = await SandboxHost.StartAsync(
                 new SandboxOptions
@@ -68,6 +68,14 @@ public static class SandboxCommand
                 {
                     Console.Out.WriteLine(line);
                 }
+            }
+
+            if (!parse.GetValue(withOperator))
+            {
+                Console.Out.WriteLine($"sandbox: no operator inside; start one with: pgreplica run --kubeconfig {host.KubeconfigPath}");
+                await WaitForStopAsync(ct);
+                Console.Out.WriteLine("sandbox: stopping pods");
+                return 0;
             }
 
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(host.KubeconfigPath));
@@ -93,5 +101,17 @@ public static class SandboxCommand
             return 0;
         });
         return cmd;
+    }
+
+    private static async Task WaitForStopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C or SIGTERM.
+        }
     }
 }

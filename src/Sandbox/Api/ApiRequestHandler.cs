@@ -87,6 +87,9 @@ internal sealed class ApiRequestHandler(ObjectOperations ops, Func<IPodRuntime?>
             case ["openapi", "v3", "apis", var g, var v]:
                 await WriteJsonAsync(ctx, 200, OpenApiDocuments.GroupVersion(All, g, v) ?? throw NotFoundPath(ctx));
                 return;
+            case ["sandbox", "v1", "faults"]:
+                await SandboxFaultEndpoint.HandleAsync(ctx, runtime() as ISandboxFaults);
+                return;
             case []:
                 await WriteJsonAsync(ctx, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/openapi/v3", "/version") });
                 return;

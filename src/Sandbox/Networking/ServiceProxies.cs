@@ -9,30 +9,38 @@ namespace PgReplica.Sandbox.Networking;
 
 /// <summary>
 /// The sandbox's kube-proxy and endpoints controller: gives every Service a loopback ClusterIP (written to
-/// spec.clusterIP/clusterIPs when unset), keeps an Endpoints object per Service with a selector, and runs a TCP proxy
-/// on ClusterIP:port for each port that spreads new connections over the ready pods. Headless Services get no proxy.
+/// spec.clusterIP/clusterIPs when unset), keeps an Endpoints object per Service with a selector, and forwards each
+/// ClusterIP:port to the ready pods in the kernel (<see cref="ServiceRules"/>, one nftables table for its range).
+/// Headless Services get no forwarding.
 /// </summary>
 public sealed class ServiceProxies : IAsyncDisposable
 {
     private readonly IObjectStore _store;
     private readonly ILogger _logger;
     private readonly LoopbackAddressPool _pool;
-    private readonly Dictionary<string, TcpProxy> _proxies = new(StringComparer.Ordinal);
+    private readonly byte _octet;
+    private readonly KernelTable _table;
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private IDisposable? _subscription;
+    private RangeClaim? _claim;
     private Task _loop = Task.CompletedTask;
 
-    /// <summary>Creates the proxies; nothing listens until <see cref="StartAsync"/>.</summary>
+    /// <summary>Creates the proxies; nothing is forwarded until <see cref="StartAsync"/>.</summary>
     public ServiceProxies(IObjectStore store, ServiceProxyOptions? options = null, ILogger? logger = null)
     {
         _store = store;
         _logger = logger ?? NullLogger.Instance;
-        _pool = new LoopbackAddressPool((options ?? new ServiceProxyOptions()).ClusterAddressOctet);
+        _octet = (options ?? new ServiceProxyOptions()).ClusterAddressOctet;
+        _pool = new LoopbackAddressPool(_octet);
+        _table = new KernelTable("services", _octet);
     }
 
-    /// <summary>Syncs once, then follows changes to Services and Pods.</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Claims the ClusterIP range, removes rules a dead sandbox left, syncs once, then follows changes to Services and Pods.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        _claim = await RangeClaim.TakeAsync(_octet, cancellationToken).ConfigureAwait(false);
+        await KernelTable.RemoveAbandonedAsync().ConfigureAwait(false);
+        await _table.DeleteAsync().ConfigureAwait(false);
         // Addresses stored by an earlier run stay theirs.
         foreach (var svc in _store.List(ResourceType.Services, null).Select(ServiceModel.Parse))
         {
@@ -52,22 +60,21 @@ public sealed class ServiceProxies : IAsyncDisposable
         });
         _changes.Writer.TryWrite(true);
         _loop = Task.Run(LoopAsync, CancellationToken.None);
-        return Task.CompletedTask;
     }
 
-    /// <summary>Stops every proxy (closing its connections) and stops following the store.</summary>
+    /// <summary>Stops following the store and removes the kernel rules (open connections to pods run on, as after kube-proxy stops).</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         _subscription?.Dispose();
         _subscription = null;
         _changes.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        foreach (var p in _proxies.Values)
+        if (_claim is not null)
         {
-            await p.DisposeAsync().ConfigureAwait(false);
+            await _table.DeleteAsync().ConfigureAwait(false);
+            _claim.Dispose();
+            _claim = null;
         }
-
-        _proxies.Clear();
     }
 
     /// <inheritdoc />
@@ -94,7 +101,8 @@ public sealed class ServiceProxies : IAsyncDisposable
     {
         var services = _store.List(ResourceType.Services, null);
         var pods = _store.List(ResourceType.Pods, null);
-        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        var forwarded = new List<ForwardedPort>();
+        var endpointWrites = new List<(ServiceModel Service, JsonArray Subsets)>();
         foreach (var obj in services)
         {
             var svc = ServiceModel.Parse(obj);
@@ -116,7 +124,7 @@ public sealed class ServiceProxies : IAsyncDisposable
             if (svc.Selector is { Count: > 0 })
             {
                 endpoints = EndpointsBuilder.Build(svc, pods);
-                WriteEndpoints(svc, endpoints.Subsets);
+                endpointWrites.Add((svc, endpoints.Subsets));
             }
 
             if (svc.Headless || !IPAddress.TryParse(svc.ClusterIp, out var clusterIp))
@@ -124,40 +132,23 @@ public sealed class ServiceProxies : IAsyncDisposable
                 continue;
             }
 
-            if (!clusterIp.ToString().StartsWith("127.", StringComparison.Ordinal))
+            if (!_pool.Contains(clusterIp))
             {
-                _logger.LogWarning("service {Namespace}/{Service}: clusterIP {Ip} is not a loopback address; no proxy", svc.Namespace, svc.Name, clusterIp);
+                _logger.LogWarning("service {Namespace}/{Service}: clusterIP {Ip} lies outside 127.{Octet}.0.0/16; not forwarded", svc.Namespace, svc.Name, clusterIp, _octet);
                 continue;
             }
 
             foreach (var port in svc.Ports.Where(p => p.Protocol == "TCP"))
             {
-                var key = $"{Key(svc)}/{clusterIp}:{port.Port}";
-                wanted.Add(key);
-                if (!_proxies.TryGetValue(key, out var proxy))
-                {
-                    try
-                    {
-                        proxy = new TcpProxy(new IPEndPoint(clusterIp, port.Port));
-                    }
-                    catch (System.Net.Sockets.SocketException e)
-                    {
-                        _logger.LogWarning(e, "service {Namespace}/{Service}: cannot listen on {Ip}:{Port}", svc.Namespace, svc.Name, clusterIp, port.Port);
-                        continue;
-                    }
-
-                    proxy.Start();
-                    _proxies[key] = proxy;
-                }
-
-                proxy.Backends = endpoints?.Backends.GetValueOrDefault(port.Port) ?? [];
+                forwarded.Add(new ForwardedPort(clusterIp, port.Port, endpoints?.Backends.GetValueOrDefault(port.Port) ?? []));
             }
         }
 
-        foreach (var key in _proxies.Keys.Where(k => !wanted.Contains(k)).ToList())
+        // Rules first: once Endpoints show an address, connections to the ClusterIP reach it.
+        await _table.ApplyAsync(ServiceRules.Render(_octet, forwarded)).ConfigureAwait(false);
+        foreach (var (svc, subsets) in endpointWrites)
         {
-            await _proxies[key].DisposeAsync().ConfigureAwait(false);
-            _proxies.Remove(key);
+            WriteEndpoints(svc, subsets);
         }
 
         RemoveOrphanEndpoints(services);

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace PgReplica.Sandbox.Node;
 
 /// <summary>
-/// Runs a command inside a running container: joins its mount namespace with nsenter, changes to its working
-/// directory, drops to the run-as user and execs with the container's environment. With a tty the command runs
+/// Runs a command inside a running container: joins its mount namespace with nsenter and its cgroup, changes to its
+/// working directory, drops to the run-as user and execs with the container's environment. With a tty the command runs
 /// under <c>script</c>, which gives it a pseudo-terminal.
 /// </summary>
 internal static class ContainerExec
@@ -13,6 +13,7 @@ internal static class ContainerExec
     public static async Task<int> RunAsync(
         int containerPid,
         string workingDir,
+        string? cgroupProcs,
         string user,
         IReadOnlyDictionary<string, string> env,
         IReadOnlyList<string> command,
@@ -34,8 +35,9 @@ internal static class ContainerExec
         foreach (var a in new[]
         {
             "-t", containerPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "-u", "--", "/bin/sh", "-c",
-            "cd \"$1\" 2>/dev/null || cd /; shift; exec /usr/bin/setpriv --reuid=\"$0\" --regid=\"$0\" --init-groups -- \"$@\"",
-            user, workingDir,
+            "if [ -n \"$2\" ]; then echo $$ > \"$2\" || exit 126; fi; cd \"$1\" 2>/dev/null || cd /; shift 2; "
+                + "exec /usr/bin/setpriv --reuid=\"$0\" --regid=\"$0\" --init-groups -- \"$@\"",
+            user, workingDir, cgroupProcs ?? "",
         })
         {
             psi.ArgumentList.Add(a);

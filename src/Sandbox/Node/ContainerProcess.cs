@@ -3,18 +3,21 @@ using System.Diagnostics;
 namespace PgReplica.Sandbox.Node;
 
 /// <summary>
-/// One run of one container: <c>setsid unshare --mount --uts --propagation private sh launcher argv…</c>, which execs down to
+/// One run of one container: <c>setsid unshare --mount --uts --propagation slave sh launcher argv…</c> (slave: the
+/// host's unmounts of volumes reach the container's copies; its own mounts stay its own), which execs down to
 /// the container's own process, so <see cref="Pid"/> is that process and its process group.
 /// </summary>
 internal sealed class ContainerProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly TimeProvider _time;
 
-    private ContainerProcess(Process process)
+    private ContainerProcess(Process process, TimeProvider time)
     {
         _process = process;
+        _time = time;
         Pid = process.Id;
-        StartedAt = DateTimeOffset.UtcNow;
+        StartedAt = time.GetUtcNow();
     }
 
     /// <summary>The container's main process id (also its process group and session id).</summary>
@@ -27,7 +30,7 @@ internal sealed class ContainerProcess : IDisposable
     public DateTimeOffset? FinishedAt { get; private set; }
 
     /// <summary>Starts the launcher script with the container's argv and environment.</summary>
-    public static ContainerProcess Start(string launcherPath, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> env)
+    public static ContainerProcess Start(string launcherPath, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> env, TimeProvider time)
     {
         var psi = new ProcessStartInfo("/usr/bin/setsid")
         {
@@ -36,7 +39,7 @@ internal sealed class ContainerProcess : IDisposable
             RedirectStandardOutput = true,
             WorkingDirectory = "/",
         };
-        foreach (var a in new[] { "/usr/bin/unshare", "--mount", "--uts", "--propagation", "private", "/bin/sh", launcherPath })
+        foreach (var a in new[] { "/usr/bin/unshare", "--mount", "--uts", "--propagation", "slave", "/bin/sh", launcherPath })
         {
             psi.ArgumentList.Add(a);
         }
@@ -55,7 +58,7 @@ internal sealed class ContainerProcess : IDisposable
 
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the container launcher");
         p.StandardInput.Close();
-        return new ContainerProcess(p);
+        return new ContainerProcess(p, time);
     }
 
     /// <summary>
@@ -88,7 +91,7 @@ internal sealed class ContainerProcess : IDisposable
         await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         if (FinishedAt is null)
         {
-            FinishedAt = DateTimeOffset.UtcNow;
+            FinishedAt = _time.GetUtcNow();
             // A container ends with its main process, as when a PID namespace's init dies: children left in its
             // process group (a backgrounded job, a pg_basebackup under a killed shell) go too.
             UnixSignal.Send(-Pid, UnixSignal.Kill);
@@ -108,8 +111,8 @@ internal sealed class ContainerProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            UnixSignal.Send(Pid, IsPostgres(Pid) ? UnixSignal.Interrupt : UnixSignal.Terminate);
-            using var timeout = new CancellationTokenSource(grace);
+            UnixSignal.Send(Pid, UnixSignal.StopSignalFor(Pid));
+            using var timeout = new CancellationTokenSource(grace, _time);
             try
             {
                 await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
@@ -133,21 +136,4 @@ internal sealed class ContainerProcess : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _process.Dispose();
-
-    private static bool IsPostgres(int pid)
-    {
-        try
-        {
-            var target = new FileInfo($"/proc/{pid}/exe").LinkTarget;
-            return target is not null && Path.GetFileName(target) == "postgres";
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace PgReplica.Sandbox.Node;
 
-/// <summary>What the node knows about one container of a pod; guarded by its worker's lock.</summary>
+/// <summary>What the node knows about one container of a pod; changed only through <see cref="PodState"/>, under its lock.</summary>
 internal sealed class ContainerSlot(ContainerModel spec, bool isInit)
 {
     /// <summary>The container's spec.</summary>
@@ -35,7 +35,7 @@ internal sealed class ContainerSlot(ContainerModel spec, bool isInit)
     /// <summary>The running process, or null.</summary>
     public ContainerProcess? Process { get; set; }
 
-    /// <summary>The environment of the current run (for exec and probes).</summary>
+    /// <summary>The environment of the current run (for exec and probes); null until the container is set up.</summary>
     public IReadOnlyDictionary<string, string>? Env { get; set; }
 
     /// <summary>The working directory of the current run.</summary>
@@ -59,25 +59,25 @@ internal sealed class ContainerSlot(ContainerModel spec, bool isInit)
         return new JsonObject { ["waiting"] = w };
     }
 
-    /// <summary>The status entry for containerStatuses / initContainerStatuses.</summary>
-    public JsonObject ToStatus()
-    {
-        var s = new JsonObject
-        {
-            ["name"] = Spec.Name,
-            ["state"] = State.DeepClone(),
-            ["lastState"] = LastState?.DeepClone() ?? new JsonObject(),
-            ["ready"] = Ready,
-            ["restartCount"] = RestartCount,
-            ["image"] = Spec.Image,
-            ["imageID"] = ImageId,
-            ["started"] = Started,
-        };
-        if (ContainerId is not null)
-        {
-            s["containerID"] = ContainerId;
-        }
-
-        return s;
-    }
+    /// <summary>A copy of what the status reports.</summary>
+    public ContainerSnapshot Snapshot() => new(
+        Spec.Name, Spec.Image, ImageId, (JsonObject)State.DeepClone(), LastState?.DeepClone() as JsonObject,
+        Ready, Started, RestartCount, ContainerId, Done, LastExitCode);
 }
+
+/// <summary>One container's reportable state at one moment.</summary>
+internal sealed record ContainerSnapshot(
+    string Name,
+    string Image,
+    string ImageId,
+    JsonObject State,
+    JsonObject? LastState,
+    bool Ready,
+    bool Started,
+    int RestartCount,
+    string? ContainerId,
+    bool Done,
+    int? LastExitCode);
+
+/// <summary>A pod's reportable state at one moment.</summary>
+internal sealed record PodSnapshot(bool Initialized, bool Failed, IReadOnlyList<ContainerSnapshot> Init, IReadOnlyList<ContainerSnapshot> Main);

@@ -6,14 +6,21 @@ namespace PgReplica.Sandbox.Node;
 internal sealed record BindMount(string Source, string Target, bool ReadOnly);
 
 /// <summary>
-/// Builds the small shell scripts that set a container up: run by <c>unshare --mount --propagation private</c>,
-/// the launcher bind-mounts the volumes, /etc/hosts and the socket directory, then drops to the run-as user
-/// with setpriv and execs the container's argv (so the container keeps the launcher's pid).
+/// Builds the small shell scripts that set a container up: run by <c>unshare --mount --propagation slave</c>,
+/// the launcher joins the container's cgroup, bind-mounts the volumes, /etc/hosts, the socket directory and the
+/// pod's bin directory, then drops to the run-as user with setpriv and execs the container's argv (so the
+/// container keeps the launcher's pid).
 /// </summary>
 internal static class LaunchScript
 {
-    /// <summary>The launcher: mounts, optional log redirection, cd, then <c>exec setpriv … -- "$@"</c>.</summary>
-    public static string Launcher(IReadOnlyList<BindMount> mounts, string? logPath, string workingDir, string user, string? hostname = null)
+    /// <summary>Where a pod's unix socket directory appears in its containers (Debian's and the postgres image's default).</summary>
+    public const string SocketMountPath = "/run/postgresql";
+
+    /// <summary>Where a pod's bin directory (its postgres wrapper) appears in its containers, first on PATH.</summary>
+    public const string BinMountPath = "/usr/local/bin";
+
+    /// <summary>The launcher: cgroup, optional log redirection, mounts, cd, then <c>exec setpriv … -- "$@"</c>.</summary>
+    public static string Launcher(IReadOnlyList<BindMount> mounts, string? logPath, string workingDir, string user, string? hostname = null, string? cgroupProcs = null)
     {
         var sb = new StringBuilder();
         sb.Append("#!/bin/sh\n");
@@ -26,6 +33,12 @@ internal static class LaunchScript
         }
 
         sb.Append("set -e\n");
+        if (cgroupProcs is not null)
+        {
+            // First of all, so that every process the container ever starts is in its cgroup.
+            sb.Append("echo $$ > ").Append(Quote(cgroupProcs)).Append('\n');
+        }
+
         foreach (var m in mounts)
         {
             var src = Quote(m.Source);
@@ -60,9 +73,9 @@ internal static class LaunchScript
     /// The per-pod <c>postgres</c> found first on PATH: runs the real server bound to the pod's own address and
     /// socket directory only, since every pod shares the host's network.
     /// </summary>
-    public static string PostgresWrapper(string realPostgres, string podIp, string socketDirectory) =>
+    public static string PostgresWrapper(string realPostgres, string podIp) =>
         "#!/bin/sh\n" +
-        $"exec {Quote(realPostgres)} \"$@\" -c listen_addresses={Quote(podIp)} -c unix_socket_directories={Quote(socketDirectory)}\n";
+        $"exec {Quote(realPostgres)} \"$@\" -c listen_addresses={Quote(podIp)} -c unix_socket_directories={Quote(SocketMountPath)}\n";
 
     /// <summary>What the launcher writes on its stdout once the namespace is set up, right before it execs the container.</summary>
     public const string StartedLine = "sandbox-container-started";

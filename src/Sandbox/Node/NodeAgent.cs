@@ -34,6 +34,9 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>Faults on demand against this node's pods (known after <see cref="StartAsync"/>).</summary>
+    public ISandboxFaults? Faults { get; private set; }
+
     /// <summary>The PostgreSQL version behind every postgres image (known after <see cref="StartAsync"/>).</summary>
     public string? PostgresVersion => _ctx?.Image.Version;
 
@@ -43,7 +46,16 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        await LeftoverProcesses.StopAsync(_options.RootDirectory, TimeSpan.FromSeconds(10), _logger).ConfigureAwait(false);
+        var cgroups = Cgroups.Open(_options.RootDirectory);
+        if (cgroups.RulePath(cgroups.NodePath) is null)
+        {
+            _logger.LogWarning("cgroup2 is mounted at {Mount}, outside /sys/fs/cgroup: nftables cannot name pod cgroups, so partitions would cut pods too", cgroups.Mount);
+        }
+
+        await LeftoverProcesses.StopAsync(cgroups, TimeSpan.FromSeconds(10), _logger).ConfigureAwait(false);
+        // Mounts an agent that died left behind: each pod start mounts its claims afresh.
+        ClaimVolume.UnmountAll(PodVolumes.VolumesRoot(_options), _logger);
+        ClaimVolume.PrepareRoot(PodVolumes.VolumesRoot(_options));
         var image = PostgresImage.Discover(_options.PostgresBinDirectory);
         var user = OsUser.Find(_options.RunAsUser);
         Directory.CreateDirectory(_options.RootDirectory);
@@ -52,16 +64,14 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
             Directory.CreateDirectory(Path.Combine(_options.RootDirectory, sub));
         }
 
-        _ctx = new NodeContext(_store, _options, image, user, new LoopbackAddressPool(_options.PodAddressOctet), _logger)
+        var traffic = new PodTraffic(_options.PodAddressOctet);
+        await traffic.StartAsync(cancellationToken).ConfigureAwait(false);
+        _ctx = new NodeContext(_store, _options, image, user, new LoopbackAddressPool(_options.PodAddressOctet), cgroups, traffic, _logger)
         {
             Services = () => Volatile.Read(ref _services),
         };
+        Faults = new NodeFaults(_ctx, traffic, Worker);
         Directory.CreateDirectory(_ctx.SocketRoot);
-        foreach (var dir in new[] { _options.RootDirectory, Path.Combine(_options.RootDirectory, "pods"), _ctx.SocketRoot })
-        {
-            // The run-as user must reach pod and socket directories.
-            FileModes.Set(dir, FileModes.Get(dir) | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute);
-        }
 
         RegisterNode(image);
         _subscription = _store.Subscribe(e =>
@@ -117,6 +127,14 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
         {
             _workers.Clear();
         }
+
+        // The volumes stay on disk, unmounted, with no loop device left attached; the node's cgroup goes.
+        ClaimVolume.UnmountAll(PodVolumes.VolumesRoot(_options), _logger);
+        if (_ctx is not null)
+        {
+            await _ctx.Traffic.DisposeAsync().ConfigureAwait(false);
+            await Cgroups.RemoveAsync(_ctx.Cgroups.NodePath, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -139,7 +157,7 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
     internal string? PodIp(string ns, string pod) => Worker(ns, pod)?.PodIp;
 
     /// <summary>The pod's unix socket directory while it runs here.</summary>
-    internal string? SocketDirectory(string ns, string pod) => Worker(ns, pod)?.SocketDirectory;
+    internal string? SocketDirectory(string ns, string pod) => Worker(ns, pod)?.Sandbox.SocketDirectory;
 
     private PodWorker? Worker(string ns, string pod)
     {
@@ -343,14 +361,14 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
             inUse = _workers.Values.Any(w => w.Pod.Namespace == ns && w.Pod.Volumes.Any(v => v.ClaimName == claim));
         }
 
-        var dir = PodVolumes.ClaimDirectory(_options, ns, claim);
-        if (inUse || !Directory.Exists(dir))
+        var volumes = PodVolumes.VolumesRoot(_options);
+        if (inUse || (!File.Exists(ClaimVolume.Image(volumes, ns, claim)) && !Directory.Exists(ClaimVolume.MountPoint(volumes, ns, claim))))
         {
             return;
         }
 
         // The reclaim policy Delete of a dynamically provisioned volume: the data goes with the claim.
-        Directory.Delete(dir, recursive: true);
+        ClaimVolume.Delete(volumes, ns, claim);
         _logger.LogInformation("deleted the volume of claim {Namespace}/{Claim}", ns, claim);
     }
 
@@ -402,7 +420,7 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
 
     private void RegisterNode(PostgresImage image)
     {
-        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var now = PodStatusBuilder.Format(_options.Time.GetUtcNow());
         var node = new JsonObject
         {
             ["apiVersion"] = "v1",

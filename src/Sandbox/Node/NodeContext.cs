@@ -12,6 +12,8 @@ internal sealed class NodeContext(
     PostgresImage image,
     OsUser user,
     LoopbackAddressPool podAddresses,
+    Cgroups cgroups,
+    PodTraffic traffic,
     ILogger logger)
 {
     /// <summary>The object store.</summary>
@@ -28,6 +30,12 @@ internal sealed class NodeContext(
 
     /// <summary>Pod IPs.</summary>
     public LoopbackAddressPool PodAddresses { get; } = podAddresses;
+
+    /// <summary>The node's cgroups.</summary>
+    public Cgroups Cgroups { get; } = cgroups;
+
+    /// <summary>The node's packet rules: which pod a connection comes from, and the partitions in force.</summary>
+    public PodTraffic Traffic { get; } = traffic;
 
     /// <summary>Log sink.</summary>
     public ILogger Logger { get; } = logger;
@@ -46,7 +54,7 @@ internal sealed class NodeContext(
     {
         try
         {
-            var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+            var now = PodStatusBuilder.Format(Options.Time.GetUtcNow());
             Store.Create(ResourceType.Events, pod.Namespace, new JsonObject
             {
                 ["apiVersion"] = "v1",

@@ -3,7 +3,7 @@ namespace PgReplica.Sandbox.Node;
 /// <summary>Settings of the sandbox's one node.</summary>
 public sealed class NodeOptions
 {
-    /// <summary>Where pods (logs, emptyDirs, secrets), PVC directories and socket directories live. Must be traversable by <see cref="RunAsUser"/>.</summary>
+    /// <summary>Where pods (logs, emptyDirs, secrets), claim volumes and socket directories live. Pods reach them only through bind mounts, so any directory root can write will do.</summary>
     public required string RootDirectory { get; init; }
 
     /// <summary>The node's name, written to spec.nodeName of every pod.</summary>
@@ -23,6 +23,9 @@ public sealed class NodeOptions
 
     /// <summary>Longest restart back-off.</summary>
     public TimeSpan MaxRestartBackOff { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The clock: container start and finish times, condition transitions, back-off and probe periods.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>How often a pod waiting for a Secret or PVC looks again.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -12,7 +12,8 @@ internal sealed record PodModel(
     IReadOnlyList<ContainerModel> InitContainers,
     IReadOnlyList<ContainerModel> Containers,
     IReadOnlyList<VolumeModel> Volumes,
-    string? Hostname = null)
+    string? Hostname = null,
+    string? DefaultContainer = null)
 {
     /// <summary>Reads a Pod object.</summary>
     public static PodModel Parse(JsonObject pod)
@@ -28,7 +29,8 @@ internal sealed record PodModel(
             Array(spec, "initContainers").Select(ContainerModel.Parse).ToList(),
             Array(spec, "containers").Select(ContainerModel.Parse).ToList(),
             Array(spec, "volumes").Select(VolumeModel.Parse).ToList(),
-            Str(spec, "hostname"));
+            Str(spec, "hostname"),
+            Str(meta["annotations"] as JsonObject, "kubectl.kubernetes.io/default-container"));
     }
 
     internal static string? Str(JsonObject? o, string key) =>

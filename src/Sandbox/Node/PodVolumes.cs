@@ -5,14 +5,13 @@ using PgReplica.Sandbox.Store;
 namespace PgReplica.Sandbox.Node;
 
 /// <summary>
-/// Makes a pod's volumes exist on disk: emptyDir under the pod directory, a PVC as a directory per claim under
-/// &lt;root&gt;/volumes/&lt;ns&gt;/&lt;claim&gt; that outlives the pod (and is marked Bound), a Secret as files.
+/// Makes a pod's volumes exist on disk: emptyDir under the pod directory, a PVC as a volume of its declared size per
+/// claim (<see cref="ClaimVolume"/>) that outlives the pod (and is marked Bound), a Secret or ConfigMap as files.
 /// </summary>
 internal static class PodVolumes
 {
-    /// <summary>Directory of a claim's data.</summary>
-    public static string ClaimDirectory(NodeOptions options, string ns, string claim) =>
-        Path.Combine(options.RootDirectory, "volumes", ns, claim);
+    /// <summary>Where claim volumes (images and mount points) live.</summary>
+    public static string VolumesRoot(NodeOptions options) => Path.Combine(options.RootDirectory, "volumes");
 
     /// <summary>Host path of every volume; throws <see cref="ContainerConfigException"/> while a Secret or PVC is missing.</summary>
     public static Dictionary<string, string> Prepare(NodeContext ctx, PodModel pod, string podDirectory)
@@ -95,23 +94,38 @@ internal static class PodVolumes
     {
         var pvc = ctx.Store.Get(ResourceType.PersistentVolumeClaims, ns, claim)
             ?? throw new ContainerConfigException($"persistentvolumeclaim \"{claim}\" not found");
-        var dir = ClaimDirectory(ctx.Options, ns, claim);
-        if (!Directory.Exists(dir))
+        var spec = pvc["spec"] as JsonObject;
+        var size = spec?["resources"]?["requests"]?["storage"]?.ToString()
+            ?? throw new ContainerConfigException($"persistentvolumeclaim \"{claim}\" requests no storage size");
+        long bytes;
+        try
         {
-            // 0700 and owned by postgres: initdb and pg_basebackup accept it as a data directory.
-            ctx.User.CreateOwnedDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            bytes = StorageQuantity.Bytes(size);
+        }
+        catch (FormatException e)
+        {
+            throw new ContainerConfigException($"persistentvolumeclaim \"{claim}\": {e.Message}");
+        }
+
+        string dir;
+        try
+        {
+            dir = ClaimVolume.Ensure(VolumesRoot(ctx.Options), ns, claim, bytes, ctx.User);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ContainerConfigException($"MountVolume.SetUp failed for volume of claim \"{claim}\" : {e.Message}");
         }
 
         if (PodModel.Str(pvc["status"] as JsonObject, "phase") != "Bound")
         {
-            var spec = pvc["spec"] as JsonObject;
             pvc["status"] = new JsonObject
             {
                 ["phase"] = "Bound",
                 ["accessModes"] = spec?["accessModes"]?.DeepClone() ?? new JsonArray("ReadWriteOnce"),
                 ["capacity"] = new JsonObject
                 {
-                    ["storage"] = spec?["resources"]?["requests"]?["storage"]?.DeepClone() ?? "1Gi",
+                    ["storage"] = size,
                 },
             };
             try

@@ -46,10 +46,13 @@ internal sealed class PostgresImage
         return name is "postgres" or "library/postgres" or "docker.io/library/postgres" or "docker.io/postgres";
     }
 
-    /// <summary>The environment the postgres image declares (its Dockerfile ENV lines), with PATH led by the pod's own bin directory.</summary>
-    public Dictionary<string, string> Environment(string podBinDirectory) => new(StringComparer.Ordinal)
+    /// <summary>
+    /// The environment the postgres image declares (its Dockerfile ENV lines). PATH starts with /usr/local/bin, where
+    /// the pod's postgres wrapper is mounted, and has the PostgreSQL binaries before Debian's /usr/bin wrappers.
+    /// </summary>
+    public Dictionary<string, string> Environment() => new(StringComparer.Ordinal)
     {
-        ["PATH"] = $"{podBinDirectory}:{BinDirectory}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ["PATH"] = $"{LaunchScript.BinMountPath}:{BinDirectory}:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin",
         ["PGDATA"] = "/var/lib/postgresql/data",
         ["PG_MAJOR"] = Major,
         ["PG_VERSION"] = Version,

@@ -1,15 +1,40 @@
+using System.Net;
 using System.Net.Sockets;
+using PgReplica.Sandbox.Networking;
 
 namespace PgReplica.Sandbox.Node;
 
-/// <summary>Runs one probe attempt: exec inside the container, a TCP connect, or an HTTP GET, within timeoutSeconds.</summary>
+/// <summary>
+/// Runs one probe attempt: exec inside the container, a TCP connect, or an HTTP GET, within timeoutSeconds. TCP and
+/// HTTP probes come from the node: their sockets carry the node's mark, so no partition ever cuts them (the kubelet
+/// probes from the node's own address).
+/// </summary>
 internal static class ProbeRunner
 {
-    private static readonly HttpClient Http = new();
+    private const int SolSocket = 1;
+    private const int SoMark = 36;
+
+    private static readonly HttpClient Http = new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = NodeSocket();
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, ct).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    });
 
     /// <summary>True when the probe succeeds.</summary>
     public static async Task<bool> RunAsync(ProbeModel probe, ContainerModel container, int pid, IReadOnlyDictionary<string, string> env,
-        string workingDir, string user, string podIp, CancellationToken cancellationToken)
+        string workingDir, string? cgroupProcs, string user, string podIp, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(probe.TimeoutSeconds));
@@ -17,14 +42,14 @@ internal static class ProbeRunner
         {
             if (probe.ExecCommand is { Count: > 0 })
             {
-                var code = await ContainerExec.RunAsync(pid, workingDir, user, env, probe.ExecCommand, null, null, null, false, timeout.Token).ConfigureAwait(false);
+                var code = await ContainerExec.RunAsync(pid, workingDir, cgroupProcs, user, env, probe.ExecCommand, null, null, null, false, timeout.Token).ConfigureAwait(false);
                 return code == 0;
             }
 
             if (probe.TcpPort is not null)
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(probe.TcpHost ?? podIp, ResolvePort(probe.TcpPort, container), timeout.Token).ConfigureAwait(false);
+                using var socket = NodeSocket();
+                await socket.ConnectAsync(new DnsEndPoint(probe.TcpHost ?? podIp, ResolvePort(probe.TcpPort, container)), timeout.Token).ConfigureAwait(false);
                 return true;
             }
 
@@ -45,6 +70,14 @@ internal static class ProbeRunner
         {
             return false;
         }
+    }
+
+    /// <summary>An IPv4 TCP socket marked as the node's.</summary>
+    private static Socket NodeSocket()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.SetRawSocketOption(SolSocket, SoMark, BitConverter.GetBytes(PodTrafficRules.NodeMark));
+        return socket;
     }
 
     /// <summary>A port given as a number or as the name of one of the container's ports.</summary>

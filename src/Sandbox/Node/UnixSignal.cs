@@ -20,6 +20,19 @@ internal static class UnixSignal
     /// <summary>True while the process exists (and is not a reaped zombie).</summary>
     public static bool Alive(int pid) => NativeKill(pid, 0) == 0;
 
+    /// <summary>The signal that stops the process gracefully: SIGINT for a postgres binary (its image's STOPSIGNAL), SIGTERM otherwise.</summary>
+    public static int StopSignalFor(int pid)
+    {
+        try
+        {
+            return Path.GetFileName(new FileInfo($"/proc/{pid}/exe").LinkTarget) == "postgres" ? Interrupt : Terminate;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Terminate;
+        }
+    }
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int NativeKill(int pid, int signal);
 }

@@ -85,10 +85,34 @@ public class ServiceProxiesTests
         Assert.Equal("None", store.Get(ResourceType.Services, "default", "h")!["spec"]!["clusterIP"]!.ToString());
         Assert.Equal(5432, (int)store.Get(ResourceType.Endpoints, "default", "h")!["subsets"]![0]!["ports"]![0]!["port"]!);
         Assert.Equal("127.46.5.5", store.Get(ResourceType.Services, "default", "fixed")!["spec"]!["clusterIP"]!.ToString());
-        // The fixed ClusterIP listens even with no ready endpoint; it closes the connection at once.
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.46.5.5", 5432);
-        Assert.Equal(0, await client.GetStream().ReadAsync(new byte[1]));
+        // A ClusterIP port without a ready endpoint refuses connections, as kube-proxy's REJECT rule makes it.
+        var refused = await Assert.ThrowsAnyAsync<SocketException>(() => AskAsync("127.46.5.5", 5432));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task ForwardingKeepsOneTcpConnectionFromClientToPodAndGoesWithTheProxies()
+    {
+        var store = new InMemoryObjectStore();
+        var proxies = new ServiceProxies(store, new ServiceProxyOptions { ClusterAddressOctet = 54 });
+        await proxies.StartAsync();
+        using var pod = new TcpListener(IPAddress.Parse("127.44.2.1"), 7000);
+        pod.Start();
+        store.Create(ResourceType.Pods, "default", PodObject("a", "127.44.2.1", ready: true));
+        store.Create(ResourceType.Services, "default", JsonNode.Parse("""{"metadata":{"name":"one"},"spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":7000}]}}""")!.AsObject());
+        await NodeEnvironment.WaitUntilAsync(() => Addresses(store, "one", "addresses").Count == 1, "one endpoint");
+        var clusterIp = store.Get(ResourceType.Services, "default", "one")!["spec"]!["clusterIP"]!.ToString();
+
+        // The pod's accepted socket has the client's own address and port as its peer: no proxy sits between them.
+        using var client = new TcpClient(AddressFamily.InterNetwork);
+        await client.ConnectAsync(clusterIp, 80);
+        using var accepted = await pod.AcceptSocketAsync();
+        Assert.Equal(client.Client.LocalEndPoint, accepted.RemoteEndPoint);
+        Assert.Equal(new IPEndPoint(IPAddress.Parse(clusterIp), 80), client.Client.RemoteEndPoint);
+
+        // Stopping removes the table: the ClusterIP reaches nothing any more, and no rule of this range is left.
+        await proxies.DisposeAsync();
+        Assert.DoesNotContain("pgreplica_services_54", await NftCommand.TablesAsync());
     }
 
     private static List<string> Addresses(InMemoryObjectStore store, string service, string field) =>

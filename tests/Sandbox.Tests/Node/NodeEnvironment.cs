@@ -121,33 +121,15 @@ public sealed class NodeEnvironment : IAsyncDisposable
             .Select(f => $"--- {f}\n{File.ReadAllText(f)}"));
     }
 
-    /// <summary>Pids of processes whose environment mentions the text (every container process has the pod's bin directory on PATH).</summary>
-    public static IReadOnlyList<int> ProcessesMentioning(string text)
-    {
-        var result = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
+    /// <summary>Pids of the processes the node agent on that root runs: every process in its cgroups.</summary>
+    public static IReadOnlyList<int> ProcessesOf(string root) => Cgroups.Pids(Cgroups.Locate(root).NodePath);
 
-            try
-            {
-                var environ = File.ReadAllText(Path.Combine(dir, "environ"));
-                if (environ.Contains(text, StringComparison.Ordinal))
-                {
-                    result.Add(pid);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The process ended while we looked.
-            }
-        }
-
-        return result;
-    }
+    /// <summary>Loop devices whose backing file lies under the root (none once the node stopped or the claims went).</summary>
+    public static IReadOnlyList<string> LoopDevicesOf(string root) =>
+        Directory.GetFileSystemEntries("/sys/block", "loop*")
+            .Select(d => Path.Combine(d, "loop", "backing_file"))
+            .Where(f => File.Exists(f) && File.ReadAllText(f).Trim().StartsWith(root + "/", StringComparison.Ordinal))
+            .ToList();
 
     /// <summary>Stops the agent and proxies but keeps the root, as a sandbox that shuts down does.</summary>
     public async Task StopKeepingRootAsync()

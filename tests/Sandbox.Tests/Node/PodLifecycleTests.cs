@@ -41,13 +41,13 @@ public class PodLifecycleTests
         Assert.Contains("database system is ready to accept connections", File.ReadAllText(env.Agent.LogPath("default", "pg", "postgres")!), StringComparison.Ordinal);
 
         // The API server's graceful DELETE: deletionTimestamp set, the node stops the processes and removes the object.
-        Assert.NotEmpty(NodeEnvironment.ProcessesMentioning(env.Root));
+        Assert.NotEmpty(NodeEnvironment.ProcessesOf(env.Root));
         var current = env.Pod("pg")!;
         current["metadata"]!["deletionTimestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
         current["metadata"]!["deletionGracePeriodSeconds"] = 20;
         env.Store.Replace(ResourceType.Pods, "default", current);
         await NodeEnvironment.WaitUntilAsync(() => env.Pod("pg") is null, "pod removal");
-        Assert.Empty(NodeEnvironment.ProcessesMentioning(env.Root));
+        Assert.Empty(NodeEnvironment.ProcessesOf(env.Root));
         // SIGINT made it a fast shutdown, which leaves the cluster cleanly shut down (SIGKILL would leave "in production").
         var control = RunPgControlData(Path.Combine(env.Root, "volumes", "default", "pg-data"));
         Assert.Contains("Database cluster state:               shut down", control, StringComparison.Ordinal);
@@ -63,13 +63,13 @@ public class PodLifecycleTests
         Assert.True(PgReplica.Sandbox.Node.UnixSignal.Alive(pid));
         env.Store.Remove(ResourceType.Pods, "default", "sleeper");
         await NodeEnvironment.WaitUntilAsync(() => !File.Exists($"/proc/{pid}/status") || File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ", StringComparison.Ordinal), "the sleeper to end");
-        await NodeEnvironment.WaitUntilAsync(() => NodeEnvironment.ProcessesMentioning(env.Root).Count == 0, "no process left");
+        await NodeEnvironment.WaitUntilAsync(() => NodeEnvironment.ProcessesOf(env.Root).Count == 0, "no process left");
     }
 
     [Fact]
     public async Task PodWithFinalizersIsStoppedButLeftForItsFinalizerOwner()
     {
-        await using var env = await NodeEnvironment.StartAsync(podOctet: 20);
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 30);
         env.CreatePod("""{"metadata":{"name":"kept","finalizers":["example.com/keep"]},"spec":{"containers":[{"name":"c","image":"postgres","command":["sleep","600"]}]}}""");
         var pod = await env.WaitForPodAsync("kept", NodeEnvironment.IsReady);
         var pid = ContainerPid(pod);
@@ -91,13 +91,13 @@ public class PodLifecycleTests
         // The shell dies of SIGTERM at once; its background sleep (same group) and a setsid'd sleep would linger.
         env.CreatePod("""{"metadata":{"name":"messy"},"spec":{"terminationGracePeriodSeconds":30,"containers":[{"name":"c","image":"postgres","command":["sh","-c","sleep 600 & setsid sleep 601 & wait"]}]}}""");
         await env.WaitForPodAsync("messy", NodeEnvironment.IsReady);
-        await NodeEnvironment.WaitUntilAsync(() => NodeEnvironment.ProcessesMentioning(env.Root).Count == 3, "sh and two sleeps");
+        await NodeEnvironment.WaitUntilAsync(() => NodeEnvironment.ProcessesOf(env.Root).Count == 3, "sh and two sleeps");
         var pod = env.Pod("messy")!;
         pod["metadata"]!["deletionTimestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
         pod["metadata"]!["deletionGracePeriodSeconds"] = 30;
         env.Store.Replace(ResourceType.Pods, "default", pod);
         await NodeEnvironment.WaitUntilAsync(() => env.Pod("messy") is null, "pod removal", seconds: 20);
-        Assert.Empty(NodeEnvironment.ProcessesMentioning(env.Root));
+        Assert.Empty(NodeEnvironment.ProcessesOf(env.Root));
     }
 
     [Fact]
@@ -215,14 +215,14 @@ public class PodLifecycleTests
             env.CreatePod("""{"metadata":{"name":"sleeper"},"spec":{"terminationGracePeriodSeconds":1,"containers":[{"name":"c","image":"postgres","command":["sh","-c","trap '' TERM; sleep 600"]}]}}""");
             await env.WaitForPodAsync("pg", NodeEnvironment.IsReady);
             await env.WaitForPodAsync("sleeper", NodeEnvironment.IsReady);
-            Assert.True(NodeEnvironment.ProcessesMentioning(root).Count >= 3);
+            Assert.True(NodeEnvironment.ProcessesOf(root).Count >= 3);
         }
         finally
         {
             await env.DisposeAsync();
         }
 
-        Assert.Empty(NodeEnvironment.ProcessesMentioning(root));
+        Assert.Empty(NodeEnvironment.ProcessesOf(root));
     }
 
     private static int ContainerPid(JsonObject pod) =>

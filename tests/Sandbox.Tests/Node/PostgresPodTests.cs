@@ -75,13 +75,25 @@ public class PostgresPodTests
     {
         var first = await NodeEnvironment.StartAsync(podOctet: 25);
         var store = first.Store;
-        first.Create(ResourceType.PersistentVolumeClaims, Claim);
-        first.CreatePod(DbPod);
-        await first.WaitForPodAsync("db", NodeEnvironment.IsReady);
         var marker = Path.Combine(first.Root, "volumes", "default", "data-db", "kept-marker");
-        File.WriteAllText(marker, "x");
+        try
+        {
+            first.Create(ResourceType.PersistentVolumeClaims, Claim);
+            first.CreatePod(DbPod);
+            await first.WaitForPodAsync("db", NodeEnvironment.IsReady);
+            File.WriteAllText(marker, "x");
+        }
+        catch
+        {
+            await first.DisposeAsync();
+            throw;
+        }
+
         await first.StopKeepingRootAsync();
-        Assert.Empty(NodeEnvironment.ProcessesMentioning(first.Root));
+        Assert.Empty(NodeEnvironment.ProcessesOf(first.Root));
+        // Stopped: the volume is unmounted and no loop device holds its image; its data waits in the image.
+        Assert.False(File.Exists(marker));
+        Assert.Empty(NodeEnvironment.LoopDevicesOf(first.Root));
         var stopped = NodeEnvironment.ContainerStatus(first.Pod("db")!, "postgres")!;
         Assert.Equal(0, (int)stopped["state"]!["terminated"]!["exitCode"]!); // fast shutdown exits 0
 
