@@ -18,7 +18,7 @@ public sealed class Kubernetes : IKubernetesClient, IDisposable
     public Kubernetes(KubernetesClientConfiguration config, JsonSerializerOptions? json = null)
     {
         Configuration = config;
-        http = new HttpClient(HttpHandlerFactory.Create(config)) { BaseAddress = config.Host, Timeout = Timeout.InfiniteTimeSpan };
+        http = new HttpClient(KubernetesHttpHandler.Create(config)) { BaseAddress = config.Host, Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("pgreplica-kube/1.0");
         token = new TokenSource(config.AccessToken, config.TokenFile);
         requestTimeout = config.RequestTimeout;

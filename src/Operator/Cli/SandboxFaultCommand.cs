@@ -86,7 +86,7 @@ public static class SandboxFaultCommand
         }
 
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
-        using var http = new HttpClient { BaseAddress = new Uri(config.Host.ToString()!), Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(KubernetesHttpHandler.Create(config)) { BaseAddress = new Uri(config.Host.ToString()!), Timeout = TimeSpan.FromSeconds(30) };
         if (!string.IsNullOrEmpty(config.AccessToken))
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", config.AccessToken);

@@ -4,8 +4,9 @@ using System.Security.Cryptography.X509Certificates;
 namespace PgReplica.Kube.Client;
 
 /// <summary>Builds the HTTP handler: client certificate, and the server certificate checked against the configured CA only.</summary>
-internal static class HttpHandlerFactory
+public static class KubernetesHttpHandler
 {
+    /// <summary>A handler for <paramref name="config"/>: its client certificate, and its CA as the only trust.</summary>
     public static SocketsHttpHandler Create(KubernetesClientConfiguration config)
     {
         var handler = new SocketsHttpHandler
