@@ -20,6 +20,9 @@ public static class InstancePodBuilder
     /// <summary>uid and gid of the postgres user in the official images.</summary>
     public const long PostgresUid = 999;
 
+    /// <summary>fsGroupChangePolicy of instance pods.</summary>
+    public const string OnRootMismatch = "OnRootMismatch";
+
     /// <summary>Name of the init container.</summary>
     public const string InitContainerName = "init";
 
@@ -73,7 +76,15 @@ public static class InstancePodBuilder
                 Hostname = names.Pod(ordinal),
                 RestartPolicy = "Always",
                 TerminationGracePeriodSeconds = 60,
-                SecurityContext = new PodSecurityContext { RunAsUser = PostgresUid, RunAsGroup = PostgresUid, FsGroup = PostgresUid, RunAsNonRoot = true },
+                SecurityContext = new PodSecurityContext
+                {
+                    RunAsUser = PostgresUid,
+                    RunAsGroup = PostgresUid,
+                    FsGroup = PostgresUid,
+                    RunAsNonRoot = true,
+                    // The kubelet then skips its walk over the whole data directory at each mount once the volume root is right.
+                    ExtensionData = new() { ["fsGroupChangePolicy"] = System.Text.Json.JsonSerializer.SerializeToElement(OnRootMismatch) },
+                },
                 Volumes =
                 [
                     new Volume { Name = "data", PersistentVolumeClaim = new PersistentVolumeClaimVolumeSource { ClaimName = names.DataVolumeClaim(ordinal) } },
@@ -96,7 +107,7 @@ public static class InstancePodBuilder
                     {
                         Name = PostgresContainerName,
                         Image = cluster.Spec.Image,
-                        Command = ["postgres", "-D", PgData],
+                        Command = ["sh", "-c", InstanceScripts.RunPostgres],
                         Env = common,
                         Ports = [new ContainerPort { Name = ServiceBuilder.PortName, ContainerPortNumber = PostgresParameters.Port, Protocol = "TCP" }],
                         VolumeMounts = mounts,
