@@ -90,7 +90,9 @@ public static class ConvergenceRun
 
     private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 
-    private static string Describe(RoundResult r) => string.Join(", ", r.Phases.Select(p => $"{p.Name} {Seconds(p.Seconds)}"));
+    private static string Describe(RoundResult r) =>
+        string.Join(", ", r.Phases.Select(p => $"{p.Name} {Seconds(p.Seconds)}"))
+        + (r.Provisioning is { } parts ? $"; provisioning: {string.Join(", ", parts.Select(p => $"{p.Name} {p.Seconds.ToString("0.000", CultureInfo.InvariantCulture)}"))}" : "");
 
     private static string LoadAverage()
     {
