@@ -168,6 +168,9 @@ public sealed class ManualCluster : IAsyncDisposable
     /// <summary>Bytes in the primary's databases.</summary>
     public Task<long> DatabaseBytesAsync(CancellationToken ct) => RowLoad.DatabaseBytesAsync(Primary, ct);
 
+    /// <summary>Reads the primary's rows once, untimed (<see cref="RowLoad.ReadAllAsync"/>).</summary>
+    public Task ReadAllRowsAsync(CancellationToken ct) => RowLoad.ReadAllAsync(Primary, options.Rows, ct);
+
     /// <summary>Stops standby n, deletes its data directory, and drops its slot once the primary has let go of it.</summary>
     public async Task RemoveStandbyAsync(int n, CancellationToken ct)
     {

@@ -234,6 +234,9 @@ public sealed class OperatorCluster : IAsyncDisposable
     /// <summary>Bytes in the primary's databases.</summary>
     public Task<long> DatabaseBytesAsync(CancellationToken ct) => RowLoad.DatabaseBytesAsync(Primary, ct);
 
+    /// <summary>Reads the primary's rows once, untimed (<see cref="RowLoad.ReadAllAsync"/>).</summary>
+    public Task ReadAllRowsAsync(CancellationToken ct) => RowLoad.ReadAllAsync(Primary, options.Rows, ct);
+
     /// <summary>Stops the operator, then the sandbox (every pod), then deletes the directory unless --keep.</summary>
     public async ValueTask DisposeAsync()
     {
