@@ -28,8 +28,8 @@ public static class ConvergenceRun
             manualSide = await ManualCluster.StartAsync(Path.Combine(root, "manual"), binaries, options, ct);
             databaseBytes = (await operatorSide.DatabaseBytesAsync(ct), await manualSide.DatabaseBytesAsync(ct));
             output.WriteLine($"bench: databases on the primaries: operator {Megabytes(databaseBytes.Value.Operator)} MB, manual {Megabytes(databaseBytes.Value.Manual)} MB");
-            await operatorSide.ReadAllRowsAsync(ct);
-            await manualSide.ReadAllRowsAsync(ct);
+            await operatorSide.SettleAsync(ct);
+            await manualSide.SettleAsync(ct);
             var newStandby = options.Standbys + 1;
             for (var round = 1; round <= options.Rounds; round++)
             {

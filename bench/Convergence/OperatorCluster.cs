@@ -234,8 +234,8 @@ public sealed class OperatorCluster : IAsyncDisposable
     /// <summary>Bytes in the primary's databases.</summary>
     public Task<long> DatabaseBytesAsync(CancellationToken ct) => RowLoad.DatabaseBytesAsync(Primary, ct);
 
-    /// <summary>Reads the primary's rows once, untimed (<see cref="RowLoad.ReadAllAsync"/>).</summary>
-    public Task ReadAllRowsAsync(CancellationToken ct) => RowLoad.ReadAllAsync(Primary, options.Rows, ct);
+    /// <summary>Brings the primary and its standbys to rest, untimed (<see cref="PrimarySettle"/>).</summary>
+    public Task SettleAsync(CancellationToken ct) => PrimarySettle.SettleAsync(Primary, options, ct);
 
     /// <summary>Stops the operator, then the sandbox (every pod), then deletes the directory unless --keep.</summary>
     public async ValueTask DisposeAsync()

@@ -22,22 +22,6 @@ public static class RowLoad
         await checkpoint.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>
-    /// Reads the whole table once (untimed), so that both primaries start the rounds with their data in the page
-    /// cache: otherwise the primary loaded last (the manual one) has the warmer cache and the other's first clone reads from disk.
-    /// </summary>
-    public static async Task ReadAllAsync(NpgsqlDataSource primary, long rows, CancellationToken ct)
-    {
-        if (rows <= 0)
-        {
-            return;
-        }
-
-        await using var read = primary.CreateCommand("SELECT count(*) FROM bench_rows");
-        read.CommandTimeout = 0;
-        await read.ExecuteScalarAsync(ct);
-    }
-
     /// <summary>Bytes in all databases of a primary, to show both sides copy about the same amount.</summary>
     public static async Task<long> DatabaseBytesAsync(NpgsqlDataSource primary, CancellationToken ct)
     {
