@@ -31,6 +31,16 @@ public static class ConvergenceRun
             await operatorSide.SettleAsync(ct);
             await manualSide.SettleAsync(ct);
             var newStandby = options.Standbys + 1;
+            for (var round = 1; round <= options.WarmUpRounds; round++)
+            {
+                // Untimed, in the same order as a timed round.
+                var op = await operatorSide.AddStandbyAsync(ct);
+                await operatorSide.RemoveStandbyAsync(ct);
+                var manual = await manualSide.AddStandbyAsync(newStandby, ct);
+                await manualSide.RemoveStandbyAsync(newStandby, ct);
+                output.WriteLine($"warm-up {round} (not counted): operator {Seconds(op.TotalSeconds)} s, pg_basebackup {Seconds(Clone(op, PodStartPhases.Clone))} s; manual {Seconds(manual.TotalSeconds)} s, pg_basebackup {Seconds(Clone(manual, ManualCluster.ClonePhase))} s");
+            }
+
             for (var round = 1; round <= options.Rounds; round++)
             {
                 var last = round == options.Rounds;
@@ -89,6 +99,8 @@ public static class ConvergenceRun
     }
 
     private static string Seconds(double s) => s.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static double Clone(RoundResult r, string phase) => r.Phases.First(p => p.Name == phase).Seconds;
 
     private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 

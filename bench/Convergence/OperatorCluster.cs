@@ -118,8 +118,7 @@ public sealed class OperatorCluster : IAsyncDisposable
     public async Task<RoundResult> AddStandbyAsync(CancellationToken ct)
     {
         var before = (await StandbyPodsAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var patched = DateTimeOffset.UtcNow;
-        await Client.PatchScaleAsync<PostgresReplicaSet>(Name, Ns, KubernetesPatch.Merge(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = options.Standbys + 1 } }), ct);
+        var patched = await ScaleAsync(options.Standbys + 1, ct);
 
         DateTimeOffset? podSeen = null, containerRunning = null, pgStreaming = null;
         string? newPod = null;
@@ -184,7 +183,7 @@ public sealed class OperatorCluster : IAsyncDisposable
     /// <summary>Scales back to N and waits until the extra pod is gone, its slot dropped, and the resource Ready (untimed).</summary>
     public async Task RemoveStandbyAsync(CancellationToken ct)
     {
-        await Client.PatchScaleAsync<PostgresReplicaSet>(Name, Ns, KubernetesPatch.Merge(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = options.Standbys } }), ct);
+        await ScaleAsync(options.Standbys, ct);
         await Poll.UntilAsync(async token => (await StandbyPodsAsync(token)).Count == options.Standbys, options.PollInterval, options.Timeout, "the extra standby pod gone", ct);
         await Poll.UntilAsync(
             async token =>
@@ -197,6 +196,26 @@ public sealed class OperatorCluster : IAsyncDisposable
             "the extra slot dropped",
             ct);
         await WaitReadyAsync(options.Standbys, ct);
+    }
+
+    // The sandbox's API server answers a patch that races the operator's status write with 409 Conflict (kube-apiserver
+    // retries such a patch itself, since it names no resourceVersion), so the benchmark retries it. Returns when the
+    // patch that went through was sent.
+    private async Task<DateTimeOffset> ScaleAsync(int replicas, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var sent = DateTimeOffset.UtcNow;
+            try
+            {
+                await Client.PatchScaleAsync<PostgresReplicaSet>(Name, Ns, KubernetesPatch.Merge(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } }), ct);
+                return sent;
+            }
+            catch (KubernetesException e) when (e.Code == 409 && attempt < 10)
+            {
+                await Task.Delay(options.PollInterval, ct);
+            }
+        }
     }
 
     private async Task WaitReadyAsync(int standbys, CancellationToken ct)

@@ -11,7 +11,7 @@ public static class ResultTable
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(c, $"convergence: add standby {options.Standbys + 1} to a primary with {options.Standbys} standby(s), {options.Rows} extra rows; operator observe interval {options.ObserveInterval.TotalSeconds:0.###} s, poll {options.PollInterval.TotalMilliseconds:0} ms");
+        text.AppendLine(c, $"convergence: add standby {options.Standbys + 1} to a primary with {options.Standbys} standby(s), {options.Rows} extra rows, {options.WarmUpRounds} untimed warm-up round(s) first; operator observe interval {options.ObserveInterval.TotalSeconds:0.###} s, poll {options.PollInterval.TotalMilliseconds:0} ms");
         text.AppendLine(c, $"{"side",-10} {"runs",4} {"min s",8} {"median s",9}   rounds (s)");
         Row(text, "operator", operatorRounds);
         Row(text, "manual", manualRounds);
