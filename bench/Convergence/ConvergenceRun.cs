@@ -47,10 +47,9 @@ public static class ConvergenceRun
                 var op = await operatorSide.AddStandbyAsync(ct);
                 operatorRounds.Add(op);
                 output.WriteLine($"round {round}: operator {Seconds(op.TotalSeconds)} s ({Describe(op)})");
-                if (!last)
-                {
-                    await operatorSide.RemoveStandbyAsync(ct);
-                }
+                // Even after the last round: every manual round starts once the operator's extra standby is gone and
+                // the resource is Ready again (otherwise the last one ran beside a standby just starting up).
+                await operatorSide.RemoveStandbyAsync(ct);
 
                 var manual = await manualSide.AddStandbyAsync(newStandby, ct);
                 manualRounds.Add(manual);
