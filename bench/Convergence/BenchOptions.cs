@@ -6,6 +6,9 @@ public sealed record BenchOptions
     /// <summary>Timed standby additions per side.</summary>
     public int Rounds { get; init; } = 3;
 
+    /// <summary>Untimed rounds on both sides before the timed ones (the operator's first round was the slowest in every 1 GB run).</summary>
+    public int WarmUpRounds { get; init; } = 1;
+
     /// <summary>Standbys before each timed addition (N; each round adds the N+1th).</summary>
     public int Standbys { get; init; } = 1;
 

@@ -28,17 +28,28 @@ public static class ConvergenceRun
             manualSide = await ManualCluster.StartAsync(Path.Combine(root, "manual"), binaries, options, ct);
             databaseBytes = (await operatorSide.DatabaseBytesAsync(ct), await manualSide.DatabaseBytesAsync(ct));
             output.WriteLine($"bench: databases on the primaries: operator {Megabytes(databaseBytes.Value.Operator)} MB, manual {Megabytes(databaseBytes.Value.Manual)} MB");
+            await operatorSide.SettleAsync(ct);
+            await manualSide.SettleAsync(ct);
             var newStandby = options.Standbys + 1;
+            for (var round = 1; round <= options.WarmUpRounds; round++)
+            {
+                // Untimed, in the same order as a timed round.
+                var op = await operatorSide.AddStandbyAsync(ct);
+                await operatorSide.RemoveStandbyAsync(ct);
+                var manual = await manualSide.AddStandbyAsync(newStandby, ct);
+                await manualSide.RemoveStandbyAsync(newStandby, ct);
+                output.WriteLine($"warm-up {round} (not counted): operator {Seconds(op.TotalSeconds)} s, pg_basebackup {Seconds(Clone(op, PodStartPhases.Clone))} s; manual {Seconds(manual.TotalSeconds)} s, pg_basebackup {Seconds(Clone(manual, ManualCluster.ClonePhase))} s");
+            }
+
             for (var round = 1; round <= options.Rounds; round++)
             {
                 var last = round == options.Rounds;
                 var op = await operatorSide.AddStandbyAsync(ct);
                 operatorRounds.Add(op);
                 output.WriteLine($"round {round}: operator {Seconds(op.TotalSeconds)} s ({Describe(op)})");
-                if (!last)
-                {
-                    await operatorSide.RemoveStandbyAsync(ct);
-                }
+                // Even after the last round: every manual round starts once the operator's extra standby is gone and
+                // the resource is Ready again (otherwise the last one ran beside a standby just starting up).
+                await operatorSide.RemoveStandbyAsync(ct);
 
                 var manual = await manualSide.AddStandbyAsync(newStandby, ct);
                 manualRounds.Add(manual);
@@ -88,9 +99,13 @@ public static class ConvergenceRun
 
     private static string Seconds(double s) => s.ToString("0.00", CultureInfo.InvariantCulture);
 
+    private static double Clone(RoundResult r, string phase) => r.Phases.First(p => p.Name == phase).Seconds;
+
     private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 
-    private static string Describe(RoundResult r) => string.Join(", ", r.Phases.Select(p => $"{p.Name} {Seconds(p.Seconds)}"));
+    private static string Describe(RoundResult r) =>
+        string.Join(", ", r.Phases.Select(p => $"{p.Name} {Seconds(p.Seconds)}"))
+        + (r.Provisioning is { } parts ? $"; provisioning: {string.Join(", ", parts.Select(p => $"{p.Name} {p.Seconds.ToString("0.000", CultureInfo.InvariantCulture)}"))}" : "");
 
     private static string LoadAverage()
     {

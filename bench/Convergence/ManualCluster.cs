@@ -4,6 +4,7 @@ using System.Net;
 using Npgsql;
 using PgReplica.Operator.Reconciliation;
 using PgReplica.Operator.Reconciliation.Builders;
+using PgReplica.Sandbox.Node;
 
 namespace PgReplica.Bench.Convergence;
 
@@ -21,6 +22,7 @@ public sealed class ManualCluster : IAsyncDisposable
     private readonly BenchOptions options;
     private readonly string replicationPassword = SecretBuilder.NewPassword();
     private readonly HashSet<int> standbys = [];
+    private readonly string volumes;
     private int primaryPort;
     private NpgsqlDataSource? primary;
 
@@ -28,6 +30,7 @@ public sealed class ManualCluster : IAsyncDisposable
     {
         this.root = root;
         sockets = Path.Combine(root, "sockets");
+        volumes = Path.Combine(root, "volumes");
         pg = new PostgresUserCommand(binDirectory);
         this.options = options;
     }
@@ -65,7 +68,12 @@ public sealed class ManualCluster : IAsyncDisposable
 
     private string PrimaryDirectory => Path.Combine(root, "primary");
 
-    private string StandbyDirectory(int n) => Path.Combine(root, SlotName(n));
+    // A standby's data directory is the root of its own volume, as in a pod.
+    private string StandbyDirectory(int n) => Path.Combine(volumes, "standalone", SlotName(n));
+
+    // Each standby gets a volume of the size the operator side's claims have, made the same way (sparse ext4 image,
+    // loop-mounted with direct I/O): both clones then write to the same kind of disk.
+    private long VolumeBytes => (long)OperatorCluster.StorageGibibytes(options.Rows) << 30;
 
     private NpgsqlDataSource Primary => primary ?? throw new InvalidOperationException("primary not started");
 
@@ -73,6 +81,7 @@ public sealed class ManualCluster : IAsyncDisposable
     {
         Directory.CreateDirectory(root);
         await PostgresUserCommand.GiveToPostgresAsync(root, ct);
+        StandaloneVolume.PrepareRoot(volumes);
         await pg.RunAsync("/bin/mkdir", ["-m", "0700", sockets], ct);
         // Host auth is replaced by the operator's pg_hba.conf right after; the superuser works over the local socket (trust), as in the pods.
         await pg.RunAsync("initdb", ["-D", PrimaryDirectory, "-U", PgHba.Superuser, "--auth-local=trust", "--auth-host=trust", "--encoding=UTF8"], ct);
@@ -101,12 +110,15 @@ public sealed class ManualCluster : IAsyncDisposable
     private Task StartServerAsync(string dataDirectory, int port, bool wait, CancellationToken ct) =>
         pg.RunAsync(
             "pg_ctl",
-            ["start", wait ? "-w" : "-W", "-t", "600", "-D", dataDirectory, "-l", dataDirectory + ".log",
+            ["start", wait ? "-w" : "-W", "-t", "600", "-D", dataDirectory, "-l", Path.Combine(root, Path.GetFileName(dataDirectory) + ".log"),
              "-o", $"-c listen_addresses={Address} -c port={port.ToString(CultureInfo.InvariantCulture)} -c unix_socket_directories={sockets}"],
             ct);
 
     /// <summary>The phase that holds the clone (pg_basebackup straight at the primary's address).</summary>
     public const string ClonePhase = "pg_basebackup";
+
+    /// <summary>The phase that makes the standby's volume.</summary>
+    public const string VolumePhase = "volume (image made, formatted, mounted)";
 
     /// <summary>Adds standby n by hand; the result's phases are slot, base backup, pg_ctl start, and the wait until the primary sees it streaming.</summary>
     public async Task<RoundResult> AddStandbyAsync(int n, CancellationToken ct)
@@ -119,6 +131,8 @@ public sealed class ManualCluster : IAsyncDisposable
             phases.Add(new Phase(name, clock.Elapsed.TotalSeconds - phases.Sum(p => p.Seconds)));
         }
 
+        StandaloneVolume.Mount(volumes, slot, VolumeBytes, PostgresUserCommand.User);
+        Mark(VolumePhase);
         await using (var create = Primary.CreateCommand("SELECT pg_create_physical_replication_slot($1)"))
         {
             create.Parameters.Add(new NpgsqlParameter { Value = slot });
@@ -154,12 +168,15 @@ public sealed class ManualCluster : IAsyncDisposable
     /// <summary>Bytes in the primary's databases.</summary>
     public Task<long> DatabaseBytesAsync(CancellationToken ct) => RowLoad.DatabaseBytesAsync(Primary, ct);
 
+    /// <summary>Brings the primary and its standbys to rest, untimed (<see cref="PrimarySettle"/>).</summary>
+    public Task SettleAsync(CancellationToken ct) => PrimarySettle.SettleAsync(Primary, options, ct);
+
     /// <summary>Stops standby n, deletes its data directory, and drops its slot once the primary has let go of it.</summary>
     public async Task RemoveStandbyAsync(int n, CancellationToken ct)
     {
         await pg.RunAsync("pg_ctl", ["stop", "-w", "-m", "fast", "-D", StandbyDirectory(n)], ct);
         standbys.Remove(n);
-        Directory.Delete(StandbyDirectory(n), recursive: true);
+        StandaloneVolume.Delete(volumes, SlotName(n));
         await Poll.UntilAsync(
             async token =>
             {
@@ -188,6 +205,11 @@ public sealed class ManualCluster : IAsyncDisposable
         foreach (var dir in standbys.Select(StandbyDirectory).Append(PrimaryDirectory))
         {
             await StopQuietlyAsync(dir);
+        }
+
+        if (Directory.Exists(volumes))
+        {
+            StandaloneVolume.UnmountAll(volumes);
         }
 
         if (!options.Keep && Directory.Exists(root))

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -10,6 +10,7 @@ using PgReplica.Operator.Cli;
 using PgReplica.Operator.Postgres;
 using PgReplica.Operator.Reconciliation.Builders;
 using PgReplica.Sandbox;
+using PgReplica.Sandbox.Node;
 
 namespace PgReplica.Bench.Convergence;
 
@@ -24,6 +25,7 @@ public sealed class OperatorCluster : IAsyncDisposable
     private readonly BenchOptions options;
     private readonly string root;
     private readonly CancellationTokenSource operatorStop = new();
+    private readonly ConcurrentQueue<PodStepTiming> podSteps = new();
     private SandboxHost? host;
     private Kubernetes? client;
     private ILoggerFactory? logging;
@@ -39,9 +41,6 @@ public sealed class OperatorCluster : IAsyncDisposable
     private Kubernetes Client => client ?? throw new InvalidOperationException("sandbox not started");
 
     private NpgsqlDataSource Primary => primary ?? throw new InvalidOperationException("primary not known yet");
-
-    /// <summary>The phase that holds the clone (the init container's pg_basebackup through the -rw Service).</summary>
-    public const string ClonePhase = "init (pg_basebackup) until postgres container running";
 
     /// <summary>Starts the sandbox and operator, creates the resource with N standbys, waits until Ready, loads rows.</summary>
     public static async Task<OperatorCluster> StartAsync(string root, BenchOptions options, CancellationToken ct)
@@ -63,7 +62,7 @@ public sealed class OperatorCluster : IAsyncDisposable
     {
         logging = LogSetup.Create("text", options.Verbose ? LogLevel.Information : LogLevel.Warning);
         host = await SandboxHost.StartAsync(
-            new SandboxOptions { Directory = root, Reset = true, Components = SandboxComponents.NodeAndNetwork(root, logging) },
+            new SandboxOptions { Directory = root, Reset = true, Components = SandboxComponents.NodeAndNetwork(root, logging, podSteps.Enqueue) },
             ct);
         host.InstallCrd(PostgresReplicaSetCrd.Json());
         client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(host.KubeconfigPath));
@@ -111,17 +110,17 @@ public sealed class OperatorCluster : IAsyncDisposable
         """;
 
     /// <summary>
-    /// Scales N to N+1 and times it until status.standbys has the new standby streaming. Phases: until the
-    /// operator created the pod; until its init container (pg_basebackup) finished and postgres runs; until the
-    /// primary's pg_stat_replication shows it streaming; until the status says so (the operator's observation).
+    /// Scales N to N+1 and times it until status.standbys has the new standby streaming. The benchmark sees when
+    /// the pod exists, when its postgres container runs, when the primary's pg_stat_replication shows it streaming
+    /// and when the status says so; the node agent's step timings say when the init container (pg_basebackup)
+    /// execed and exited (<see cref="PodStartPhases"/>).
     /// </summary>
     public async Task<RoundResult> AddStandbyAsync(CancellationToken ct)
     {
         var before = (await StandbyPodsAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var clock = Stopwatch.StartNew();
-        await Client.PatchScaleAsync<PostgresReplicaSet>(Name, Ns, KubernetesPatch.Merge(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = options.Standbys + 1 } }), ct);
+        var patched = await ScaleAsync(options.Standbys + 1, ct);
 
-        double? podCreated = null, containerRunning = null, pgStreaming = null;
+        DateTimeOffset? podSeen = null, containerRunning = null, pgStreaming = null;
         string? newPod = null;
         await Poll.UntilAsync(
             async token =>
@@ -134,24 +133,31 @@ public sealed class OperatorCluster : IAsyncDisposable
                         return false;
                     }
 
-                    podCreated = clock.Elapsed.TotalSeconds;
+                    podSeen = DateTimeOffset.UtcNow;
+                }
+
+                // While the init container clones, the benchmark asks the API server and the primary nothing, as it
+                // asks nothing while its own pg_basebackup runs: its requests would take CPU from the clone it times.
+                while (InitContainerCloning(newPod, patched) && DateTimeOffset.UtcNow - patched < options.Timeout)
+                {
+                    await Task.Delay(options.PollInterval, token);
                 }
 
                 if (containerRunning is null && await ContainerRunningAsync(newPod, token))
                 {
-                    containerRunning = clock.Elapsed.TotalSeconds;
+                    containerRunning = DateTimeOffset.UtcNow;
                 }
 
                 if (pgStreaming is null && await StreamingInPostgresAsync(newPod, token))
                 {
-                    pgStreaming = clock.Elapsed.TotalSeconds;
+                    pgStreaming = DateTimeOffset.UtcNow;
                 }
 
                 var status = (await Client.GetAsync<PostgresReplicaSet>(Name, Ns, token))?.Status;
                 var reported = status?.Standbys?.Any(s => s.Name == newPod && s.State == StandbyStates.Streaming) == true;
                 if (reported)
                 {
-                    pgStreaming ??= clock.Elapsed.TotalSeconds;
+                    pgStreaming ??= DateTimeOffset.UtcNow;
                 }
 
                 // A step faster than one poll shows up as zero seconds, not as a hole.
@@ -162,20 +168,22 @@ public sealed class OperatorCluster : IAsyncDisposable
             options.Timeout,
             "the new standby streaming in status.standbys",
             ct);
-        var total = clock.Elapsed.TotalSeconds;
-        return new RoundResult(total,
-        [
-            new Phase("scale patch to pod created", podCreated!.Value),
-            new Phase(ClonePhase, containerRunning!.Value - podCreated.Value),
-            new Phase("until streaming in pg_stat_replication", pgStreaming!.Value - containerRunning.Value),
-            new Phase("until status says streaming", total - pgStreaming.Value),
-        ]);
+        var done = DateTimeOffset.UtcNow;
+        var steps = podSteps.Where(s => s.Namespace == Ns && s.Pod == newPod && s.Start >= patched).ToList();
+        return PodStartPhases.Build(new OperatorMarks(patched, podSeen!.Value, containerRunning!.Value, pgStreaming!.Value, done), steps, InstancePodBuilder.InitContainerName);
+    }
+
+    // The node agent has reported the init container's set-up but not the end of its run (in memory: no request).
+    private bool InitContainerCloning(string pod, DateTimeOffset since)
+    {
+        var steps = podSteps.Where(s => s.Pod == pod && s.Namespace == Ns && s.Container == InstancePodBuilder.InitContainerName && s.Start >= since).ToList();
+        return steps.Count > 0 && steps[^1].Step == PodStepTiming.SetUpStep;
     }
 
     /// <summary>Scales back to N and waits until the extra pod is gone, its slot dropped, and the resource Ready (untimed).</summary>
     public async Task RemoveStandbyAsync(CancellationToken ct)
     {
-        await Client.PatchScaleAsync<PostgresReplicaSet>(Name, Ns, KubernetesPatch.Merge(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = options.Standbys } }), ct);
+        await ScaleAsync(options.Standbys, ct);
         await Poll.UntilAsync(async token => (await StandbyPodsAsync(token)).Count == options.Standbys, options.PollInterval, options.Timeout, "the extra standby pod gone", ct);
         await Poll.UntilAsync(
             async token =>
@@ -188,6 +196,26 @@ public sealed class OperatorCluster : IAsyncDisposable
             "the extra slot dropped",
             ct);
         await WaitReadyAsync(options.Standbys, ct);
+    }
+
+    // The sandbox's API server answers a patch that races the operator's status write with 409 Conflict (kube-apiserver
+    // retries such a patch itself, since it names no resourceVersion), so the benchmark retries it. Returns when the
+    // patch that went through was sent.
+    private async Task<DateTimeOffset> ScaleAsync(int replicas, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var sent = DateTimeOffset.UtcNow;
+            try
+            {
+                await Client.PatchScaleAsync<PostgresReplicaSet>(Name, Ns, KubernetesPatch.Merge(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } }), ct);
+                return sent;
+            }
+            catch (KubernetesException e) when (e.Code == 409 && attempt < 10)
+            {
+                await Task.Delay(options.PollInterval, ct);
+            }
+        }
     }
 
     private async Task WaitReadyAsync(int standbys, CancellationToken ct)
@@ -224,6 +252,9 @@ public sealed class OperatorCluster : IAsyncDisposable
 
     /// <summary>Bytes in the primary's databases.</summary>
     public Task<long> DatabaseBytesAsync(CancellationToken ct) => RowLoad.DatabaseBytesAsync(Primary, ct);
+
+    /// <summary>Brings the primary and its standbys to rest, untimed (<see cref="PrimarySettle"/>).</summary>
+    public Task SettleAsync(CancellationToken ct) => PrimarySettle.SettleAsync(Primary, options, ct);
 
     /// <summary>Stops the operator, then the sandbox (every pod), then deletes the directory unless --keep.</summary>
     public async ValueTask DisposeAsync()

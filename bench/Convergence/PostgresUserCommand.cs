@@ -5,17 +5,20 @@ namespace PgReplica.Bench.Convergence;
 /// <summary>Runs PostgreSQL programs as the postgres OS user (postgres refuses root) through runuser.</summary>
 public sealed class PostgresUserCommand(string binDirectory)
 {
+    /// <summary>The OS user PostgreSQL runs as.</summary>
+    public const string User = "postgres";
+
     /// <summary>Runs <paramref name="program"/> (a name in the bin directory, or an absolute path); secrets go in <paramref name="environment"/>, never in args.</summary>
     public Task<string> RunAsync(string program, IReadOnlyList<string> args, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null) =>
         RunProcessAsync(
             "runuser",
-            new[] { "-u", "postgres", "--", Path.IsPathRooted(program) ? program : Path.Combine(binDirectory, program) }.Concat(args).ToList(),
+            new[] { "-u", User, "--", Path.IsPathRooted(program) ? program : Path.Combine(binDirectory, program) }.Concat(args).ToList(),
             environment,
             ct);
 
     /// <summary>Gives a directory root created to the postgres user.</summary>
     public static Task GiveToPostgresAsync(string path, CancellationToken ct) =>
-        RunProcessAsync("chown", ["postgres:postgres", path], null, ct);
+        RunProcessAsync("chown", [$"{User}:{User}", path], null, ct);
 
     private static async Task<string> RunProcessAsync(string file, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, CancellationToken ct)
     {

@@ -3,12 +3,13 @@ using System.Runtime.InteropServices;
 using PgReplica.Bench.Convergence;
 
 var rounds = new Option<int>("--rounds") { Description = "Timed standby additions per side.", DefaultValueFactory = _ => 3 };
+var warmUp = new Option<int>("--warmup") { Description = "Untimed rounds on both sides before the timed ones.", DefaultValueFactory = _ => 1 };
 var standbys = new Option<int>("--standbys") { Description = "Standbys before each addition (N; each round adds one more).", DefaultValueFactory = _ => 1 };
 var rows = new Option<long>("--rows") { Description = "Rows of about 100 bytes loaded into both primaries before timing.", DefaultValueFactory = _ => 0 };
 var keep = new Option<bool>("--keep") { Description = "Keep the data directories and logs under /tmp/pgr-bench-*." };
 var verbose = new Option<bool>("--verbose") { Description = "Log the operator and the sandbox at Information (stderr)." };
 var root = new RootCommand("Times adding a standby through the operator in the sandbox against the same steps by hand, and prints the ratio.");
-foreach (var o in new Option[] { rounds, standbys, rows, keep, verbose })
+foreach (var o in new Option[] { rounds, warmUp, standbys, rows, keep, verbose })
 {
     root.Add(o);
 }
@@ -24,6 +25,7 @@ root.SetAction(async (parse, _) =>
     var options = new BenchOptions
     {
         Rounds = Math.Max(1, parse.GetValue(rounds)),
+        WarmUpRounds = Math.Max(0, parse.GetValue(warmUp)),
         Standbys = Math.Max(0, parse.GetValue(standbys)),
         Rows = Math.Max(0, parse.GetValue(rows)),
         Keep = parse.GetValue(keep),

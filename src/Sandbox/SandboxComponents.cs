@@ -9,7 +9,7 @@ namespace PgReplica.Sandbox;
 public static class SandboxComponents
 {
     /// <summary>Factories for SandboxOptions.Components; the node agent keeps pods and volumes under root/node.</summary>
-    public static IReadOnlyList<Func<IObjectStore, ISandboxComponent>> NodeAndNetwork(string root, ILoggerFactory logging)
+    public static IReadOnlyList<Func<IObjectStore, ISandboxComponent>> NodeAndNetwork(string root, ILoggerFactory logging, Action<PodStepTiming>? stepTimed = null)
     {
         // Another sandbox on this machine may hold the default ranges: take free ones instead of colliding.
         var inUse = LoopbackRanges.InUse();
@@ -18,7 +18,7 @@ public static class SandboxComponents
         return
         [
             store => new ProxiesComponent(new ServiceProxies(store, new ServiceProxyOptions { ClusterAddressOctet = serviceOctet }, logging.CreateLogger<ServiceProxies>())),
-            store => new NodeComponent(new NodeAgent(store, new NodeOptions { RootDirectory = Path.Combine(root, "node"), PodAddressOctet = podOctet }, logging.CreateLogger<NodeAgent>())),
+            store => new NodeComponent(new NodeAgent(store, new NodeOptions { RootDirectory = Path.Combine(root, "node"), PodAddressOctet = podOctet, StepTimed = stepTimed }, logging.CreateLogger<NodeAgent>())),
         ];
     }
 

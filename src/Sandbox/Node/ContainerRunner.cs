@@ -96,6 +96,7 @@ internal sealed class ContainerRunner(NodeContext ctx, PodSandbox sandbox, PodSt
     /// <summary>One run of the container; the exit code, or null when the pod stopped before it could start.</summary>
     private async Task<int?> RunOnceAsync(CancellationToken ct)
     {
+        var begin = Time.GetUtcNow();
         var (env, argv) = await ConfigureAsync(ct).ConfigureAwait(false);
         var spec = slot.Spec;
         var workingDir = spec.WorkingDir is { Length: > 0 } wd ? wd : "/";
@@ -117,6 +118,8 @@ internal sealed class ContainerRunner(NodeContext ctx, PodSandbox sandbox, PodSt
 
         // Only a set-up container counts as running (and takes exec and probes).
         var setUp = await process.WaitSetUpAsync().ConfigureAwait(false);
+        var execAt = Time.GetUtcNow();
+        ctx.StepTimed(Pod, PodStepTiming.SetUpStep, spec.Name, begin, execAt);
         state.Running(slot, process, setUp ? env : null, workingDir, ctx.Image.ImageId);
         ctx.RecordEvent(Pod, "Normal", "Started", $"Started container {spec.Name}");
         ctx.Logger.LogInformation("pod {Namespace}/{Pod}: started container {Container} (pid {Pid})", Pod.Namespace, Pod.Name, spec.Name, process.Pid);
@@ -139,6 +142,7 @@ internal sealed class ContainerRunner(NodeContext ctx, PodSandbox sandbox, PodSt
         }
 
         var code = await exited.ConfigureAwait(false);
+        ctx.StepTimed(Pod, PodStepTiming.RunStep, spec.Name, execAt);
         // The container ends with its main process, as when a PID namespace's init dies: whatever it left goes too.
         Cgroups.Kill(cgroup);
         await probes.CancelAsync().ConfigureAwait(false);

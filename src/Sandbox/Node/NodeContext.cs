@@ -45,6 +45,10 @@ internal sealed class NodeContext(
     /// <summary>Service names and addresses for the pods' /etc/hosts.</summary>
     public Func<IReadOnlyList<ServiceAddress>> Services { get; set; } = () => [];
 
+    /// <summary>Tells <see cref="NodeOptions.StepTimed"/> that a step of the pod ran from start until end (default: now).</summary>
+    public void StepTimed(PodModel pod, string step, string? container, DateTimeOffset start, DateTimeOffset? end = null) =>
+        Options.StepTimed?.Invoke(new PodStepTiming(pod.Namespace, pod.Name, step, container, start, end ?? Options.Time.GetUtcNow()));
+
     /// <summary>Records an Event about a pod, as the kubelet does; failures to record are only logged.</summary>
     public void RecordEvent(PodModel pod, string type, string reason, string message)
     {

@@ -98,8 +98,10 @@ internal sealed class PodWorker
         var ct = _stop.Token;
         try
         {
+            var start = _ctx.Options.Time.GetUtcNow();
             Sandbox.Create();
             await Sandbox.ConnectAsync().ConfigureAwait(false);
+            _ctx.StepTimed(Pod, PodStepTiming.SandboxStep, null, start);
             _status.Changed();
             if (!ImagesAvailable())
             {
@@ -107,7 +109,9 @@ internal sealed class PodWorker
                 return;
             }
 
+            start = _ctx.Options.Time.GetUtcNow();
             var volumes = await PrepareVolumesAsync(ct).ConfigureAwait(false);
+            _ctx.StepTimed(Pod, PodStepTiming.VolumesStep, null, start);
             foreach (var slot in _state.Init)
             {
                 if (!await new ContainerRunner(_ctx, Sandbox, _state, slot, volumes).RunInitAsync(ct).ConfigureAwait(false))

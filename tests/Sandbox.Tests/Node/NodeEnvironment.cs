@@ -30,7 +30,7 @@ public sealed class NodeEnvironment : IAsyncDisposable
     public ServiceProxies? Proxies { get; }
 
     /// <summary>Starts an agent (and proxies) on a new temp root. Distinct octets keep parallel test classes apart.</summary>
-    public static async Task<NodeEnvironment> StartAsync(byte podOctet, byte serviceOctet = 0, string? root = null, InMemoryObjectStore? store = null)
+    public static async Task<NodeEnvironment> StartAsync(byte podOctet, byte serviceOctet = 0, string? root = null, InMemoryObjectStore? store = null, Action<PodStepTiming>? stepTimed = null)
     {
         root ??= Path.Combine("/tmp", "pgr-node-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
@@ -40,6 +40,7 @@ public sealed class NodeEnvironment : IAsyncDisposable
             RootDirectory = root,
             PodAddressOctet = podOctet,
             InitialRestartBackOff = TimeSpan.FromMilliseconds(500),
+            StepTimed = stepTimed,
         });
         ServiceProxies? proxies = null;
         if (serviceOctet != 0)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using PgReplica.Sandbox.Node;
 using PgReplica.Sandbox.Store;
 
 namespace PgReplica.Sandbox.Tests.Node;
@@ -46,6 +48,31 @@ public class ProbeAndInitTests
         Assert.Equal(7, (int)NodeEnvironment.ContainerStatus(looping, "init", init: true)!["lastState"]!["terminated"]!["exitCode"]!);
         var initialized = looping["status"]!["conditions"]!.AsArray().First(c => c!["type"]!.ToString() == "Initialized")!;
         Assert.Equal("False", initialized["status"]!.ToString());
+    }
+
+    [Fact]
+    public async Task TheAgentReportsEachStepOfAPodStartInOrder()
+    {
+        var steps = new ConcurrentQueue<PodStepTiming>();
+        await using var env = await NodeEnvironment.StartAsync(podOctet: 31, stepTimed: steps.Enqueue);
+        env.Create(ResourceType.PersistentVolumeClaims, """{"metadata":{"name":"timed"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"16Mi"}}}}""");
+        env.CreatePod("""
+        {"metadata":{"name":"timed"},
+         "spec":{"volumes":[{"name":"d","persistentVolumeClaim":{"claimName":"timed"}}],
+           "initContainers":[{"name":"init","image":"postgres","command":["sh","-c","touch /d/cloned"],"volumeMounts":[{"name":"d","mountPath":"/d"}]}],
+           "containers":[{"name":"c","image":"postgres","command":["sleep","600"],"volumeMounts":[{"name":"d","mountPath":"/d"}]}]}}
+        """);
+        await env.WaitForPodAsync("timed", p => NodeEnvironment.ContainerStatus(p, "c")?["state"]?["running"] is not null);
+
+        // sandbox, volumes, the init container's set-up and run, then the main container's set-up; its run is not over.
+        var order = steps.Where(s => s.Pod == "timed").Select(s => (s.Step, s.Container)).ToList();
+        Assert.Equal(
+            [(PodStepTiming.SandboxStep, null), (PodStepTiming.VolumesStep, null), (PodStepTiming.SetUpStep, "init"), (PodStepTiming.RunStep, "init"), (PodStepTiming.SetUpStep, "c")],
+            order);
+        var timed = steps.Where(s => s.Pod == "timed").ToList();
+        Assert.All(timed, s => Assert.True(s.End >= s.Start, $"{s.Step} {s.Container} ends before it starts"));
+        Assert.All(timed.Zip(timed.Skip(1)), pair => Assert.True(pair.Second.Start >= pair.First.End, $"{pair.Second.Step} starts before {pair.First.Step} ends"));
+        Assert.True(File.Exists(Path.Combine(env.Root, "volumes", "default", "timed", "cloned")));
     }
 
     [Fact]
