@@ -131,7 +131,7 @@ public sealed class ManualCluster : IAsyncDisposable
             phases.Add(new Phase(name, clock.Elapsed.TotalSeconds - phases.Sum(p => p.Seconds)));
         }
 
-        StandaloneVolume.Mount(volumes, slot, VolumeBytes, PostgresUserCommand.User);
+        await PostgresUserCommand.GiveToPostgresAsync(StandaloneVolume.Mount(volumes, slot, VolumeBytes), ct);
         Mark(VolumePhase);
         await using (var create = Primary.CreateCommand("SELECT pg_create_physical_replication_slot($1)"))
         {

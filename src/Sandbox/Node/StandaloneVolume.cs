@@ -13,9 +13,22 @@ public static class StandaloneVolume
     /// <summary>Prepares the volumes root (a shared mount, as the node agent's).</summary>
     public static void PrepareRoot(string volumesRoot) => ClaimVolume.PrepareRoot(volumesRoot);
 
-    /// <summary>Makes, formats and mounts the image of <paramref name="name"/>, its root owned by <paramref name="user"/> (0700); returns the mount point.</summary>
-    public static string Mount(string volumesRoot, string name, long bytes, string user) =>
-        ClaimVolume.Ensure(volumesRoot, Namespace, name, bytes, OsUser.Find(user));
+    /// <summary>
+    /// Makes, formats and mounts the image of <paramref name="name"/>; returns the mount point, empty and 0700 (as a DBA
+    /// prepares a data directory: no lost+found, which initdb and pg_basebackup refuse), still root's: give it to its user.
+    /// </summary>
+    public static string Mount(string volumesRoot, string name, long bytes)
+    {
+        var mountPoint = ClaimVolume.Ensure(volumesRoot, Namespace, name, bytes);
+        var lostAndFound = Path.Combine(mountPoint, "lost+found");
+        if (Directory.Exists(lostAndFound))
+        {
+            Directory.Delete(lostAndFound);
+        }
+
+        FileModes.Set(mountPoint, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return mountPoint;
+    }
 
     /// <summary>Unmounts the volume and deletes its image.</summary>
     public static void Delete(string volumesRoot, string name) => ClaimVolume.Delete(volumesRoot, Namespace, name);
