@@ -1,3 +1,4 @@
+using k8s;
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text;
@@ -85,7 +86,7 @@ public static class SandboxFaultCommand
             throw new FileNotFoundException($"{kubeconfig} does not exist: is a sandbox running with that --dir?");
         }
 
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+        var config = ClientConfig.Load(kubeconfig);
         using var http = new HttpClient { BaseAddress = new Uri(config.Host.ToString()!), Timeout = TimeSpan.FromSeconds(30) };
         if (!string.IsNullOrEmpty(config.AccessToken))
         {
