@@ -30,9 +30,12 @@ public static class ApiCostRun
             host = await SandboxHost.StartAsync(
                 new SandboxOptions { Directory = root, Reset = true, Components = SandboxComponents.NodeAndNetwork(root, logging) }, ct);
             host.InstallCrd(PostgresReplicaSetCrd.Json());
-            proxy = await CountingProxy.StartAsync(host.ApiServerUrl);
+            var upstream = host.CreateApiHttpClient();
+            upstream.Timeout = Timeout.InfiniteTimeSpan;
+            proxy = await CountingProxy.StartAsync(host.ApiServerUrl, upstream);
             var proxyConfig = Path.Combine(root, "proxy.kubeconfig");
-            Kubeconfig.Write(proxyConfig, proxy.Url);
+            // The proxy is plain HTTP on 127.0.0.1 and authenticates upstream itself: no credentials here.
+            File.WriteAllText(proxyConfig, ProxyKubeconfig(proxy.Url));
             op = StartOperator(proxyConfig);
 
             var yaml = string.Join("\n---\n", Enumerable.Range(1, clusters).Select(i => ResourceYaml($"c{i}")));
@@ -192,6 +195,25 @@ public static class ApiCostRun
 
         p.Dispose();
     }
+
+    private static string ProxyKubeconfig(Uri server) => $"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: proxy
+          cluster:
+            server: {server.GetLeftPart(UriPartial.Authority)}
+        users:
+        - name: proxy
+          user: {"{}"}
+        contexts:
+        - name: proxy
+          context:
+            cluster: proxy
+            user: proxy
+            namespace: {Ns}
+        current-context: proxy
+        """;
 
     private static string ResourceYaml(string name) => $"""
         apiVersion: pgreplica.io/v1alpha1

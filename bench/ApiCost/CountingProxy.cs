@@ -30,25 +30,25 @@ public sealed class CountingProxy : IAsyncDisposable
     /// <summary>Starts counting afresh.</summary>
     public void Reset() => Counts = new RequestCounts();
 
-    public static async Task<CountingProxy> StartAsync(Uri upstream)
+    /// <summary>Forwards to <paramref name="upstream"/> through <paramref name="http"/> (which carries the sandbox's trust and token).</summary>
+    public static async Task<CountingProxy> StartAsync(Uri upstream, HttpClient http)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var web = builder.Build();
-        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = upstream, Timeout = Timeout.InfiniteTimeSpan };
         CountingProxy? proxy = null;
         web.Run(async ctx =>
         {
             proxy!.Counts.Count(ctx.Request.Method, ctx.Request.Path.Value ?? "/", ctx.Request.QueryString.Value ?? "");
-            using var request = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), ctx.Request.Path + ctx.Request.QueryString);
+            using var request = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), new Uri(upstream, ctx.Request.Path + ctx.Request.QueryString));
             if (ctx.Request.ContentLength > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
             {
                 request.Content = new StreamContent(ctx.Request.Body);
                 if (ctx.Request.ContentType is { } type) request.Content.Headers.TryAddWithoutValidation("Content-Type", type);
             }
 
-            foreach (var header in ctx.Request.Headers.Where(h => h.Key is "Authorization" or "Accept"))
+            foreach (var header in ctx.Request.Headers.Where(h => h.Key is "Accept"))
             {
                 request.Headers.TryAddWithoutValidation(header.Key, header.Value.ToArray());
             }

@@ -29,8 +29,19 @@ public sealed class SandboxHost : IAsyncDisposable
     /// <summary>The store every part shares.</summary>
     public InMemoryObjectStore Store { get; }
 
-    /// <summary>API server URL, e.g. http://127.0.0.1:41234.</summary>
+    /// <summary>API server URL, e.g. https://127.0.0.1:41234.</summary>
     public Uri ApiServerUrl => _api.Url;
+
+    /// <summary>The CA and bearer token the API server's clients need (also in the kubeconfig).</summary>
+    public ApiServerCredentials ApiCredentials => _api.Credentials;
+
+    /// <summary>An HttpClient for the API server that trusts its CA and sends its token, for in-process callers.</summary>
+    public HttpClient CreateApiHttpClient()
+    {
+        var http = new HttpClient(ApiCredentials.CreateTrustingHandler()) { BaseAddress = ApiServerUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiCredentials.Token);
+        return http;
+    }
 
     /// <summary>Path of the written kubeconfig.</summary>
     public string KubeconfigPath { get; }
@@ -78,10 +89,11 @@ public sealed class SandboxHost : IAsyncDisposable
             }
         }
 
-        var api = await ApiServer.StartAsync(store, options.Port, Runtime, Path.Combine(options.Directory, "audit.log"), cancellationToken);
+        var credentials = ApiServerCredentials.LoadOrCreate(Path.Combine(options.Directory, "pki"));
+        var api = await ApiServer.StartAsync(store, options.Port, Runtime, credentials, Path.Combine(options.Directory, "audit.log"), cancellationToken);
         var startTime = clock.Elapsed;
         var kubeconfig = Path.Combine(options.Directory, "kubeconfig");
-        Kubeconfig.Write(kubeconfig, api.Url);
+        Kubeconfig.Write(kubeconfig, api.Url, credentials);
         var host = new SandboxHost(store, stateFiles, api, components, kubeconfig, startTime);
         try
         {

@@ -110,7 +110,12 @@ public sealed class SandboxFixture : IAsyncLifetime
     public async Task<NpgsqlDataSource> ConnectAsync(string ns, string cluster, string pod)
     {
         var secret = (await Client.GetAsync<V1Secret>($"{cluster}-replication", ns))!;
-        var ip = (await Client.GetAsync<V1Pod>(pod, ns))!.Status!.PodIP!;
+        // A pod being re-created by a rollout has no IP for a moment: wait for the one it gets.
+        var ip = (await EventuallyAsync(
+            async () => (await Client.GetAsync<V1Pod>(pod, ns))?.Status?.PodIP,
+            v => !string.IsNullOrEmpty(v),
+            _ => $"pod {pod} has no IP yet",
+            seconds: 60))!;
         var endpoint = new PostgresEndpoint(ip, 5432, "postgres", SecretBuilder.Read(secret, SecretBuilder.SuperuserPasswordKey)!);
         var builder = new NpgsqlConnectionStringBuilder(PrimaryDatabases.ConnectionString(endpoint)) { Pooling = false };
         return NpgsqlDataSource.Create(builder.ConnectionString);

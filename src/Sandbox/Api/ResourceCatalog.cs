@@ -14,6 +14,7 @@ public sealed class ResourceCatalog : IDisposable
     private static readonly Dictionary<ResourceType, Func<ApiResource, ResourceStrategy>> BuiltInStrategies = new()
     {
         [ResourceType.Pods] = r => new PodStrategy(r),
+        [ResourceType.PersistentVolumeClaims] = r => new PersistentVolumeClaimStrategy(r),
         [ResourceType.Services] = r => new ServiceStrategy(r),
         [ResourceType.Secrets] = r => new SecretStrategy(r),
         [ResourceType.Namespaces] = r => new NamespaceStrategy(r),

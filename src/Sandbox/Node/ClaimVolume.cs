@@ -33,20 +33,19 @@ internal static class ClaimVolume
     public static string Image(string volumesRoot, string ns, string claim) => MountPoint(volumesRoot, ns, claim) + ".img";
 
     /// <summary>Creates and formats the image when it is missing, mounts it when it is not mounted; returns the mount point.</summary>
-    public static string Ensure(string volumesRoot, string ns, string claim, long bytes, OsUser owner)
+    public static string Ensure(string volumesRoot, string ns, string claim, long bytes)
     {
         lock (Gate)
         {
-            return EnsureLocked(volumesRoot, ns, claim, bytes, owner);
+            return EnsureLocked(volumesRoot, ns, claim, bytes);
         }
     }
 
-    private static string EnsureLocked(string volumesRoot, string ns, string claim, long bytes, OsUser owner)
+    private static string EnsureLocked(string volumesRoot, string ns, string claim, long bytes)
     {
         var image = Image(volumesRoot, ns, claim);
         var mountPoint = MountPoint(volumesRoot, ns, claim);
         Directory.CreateDirectory(mountPoint);
-        var fresh = false;
         if (!File.Exists(image))
         {
             if (!IsMounted(mountPoint) && Directory.EnumerateFileSystemEntries(mountPoint).Any())
@@ -64,7 +63,6 @@ internal static class ClaimVolume
 
             Run("/usr/sbin/mkfs.ext4", "-q", "-F", "-m", "0", partial);
             File.Move(partial, image);
-            fresh = true;
         }
 
         if (!IsMounted(mountPoint))
@@ -72,15 +70,8 @@ internal static class ClaimVolume
             // autoclear: the loop device goes with the last unmount.
             Run("/usr/bin/mount", "-o", "loop,nosuid,nodev", image, mountPoint);
             DirectIo(mountPoint);
-            if (fresh)
-            {
-                // A new claim starts empty, so initdb takes its root as a data directory, as on the sandbox's earlier volumes.
-                Directory.Delete(Path.Combine(mountPoint, "lost+found"));
-            }
-
-            // The run-as user owns the volume's root, 0700: initdb and pg_basebackup accept it as a data directory.
-            owner.Own(mountPoint);
-            FileModes.Set(mountPoint, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // A fresh volume is what mkfs leaves, as on a cluster: root's 0755 root with lost+found. The pod's
+            // fsGroup (VolumeOwnership) is what lets a non-root container write to it.
         }
 
         return mountPoint;

@@ -4,7 +4,7 @@ namespace PgReplica.Sandbox.Node;
 
 /// <summary>
 /// Runs a command inside a running container: joins its mount namespace with nsenter and its cgroup, changes to its
-/// working directory, drops to the run-as user and execs with the container's environment. With a tty the command runs
+/// working directory, drops to the container's identity (<see cref="ContainerIdentity.Setpriv"/>) and execs with the container's environment. With a tty the command runs
 /// under <c>script</c>, which gives it a pseudo-terminal.
 /// </summary>
 internal static class ContainerExec
@@ -14,7 +14,7 @@ internal static class ContainerExec
         int containerPid,
         string workingDir,
         string? cgroupProcs,
-        string user,
+        IReadOnlyList<string> setpriv,
         IReadOnlyDictionary<string, string> env,
         IReadOnlyList<string> command,
         Stream? stdin,
@@ -36,9 +36,9 @@ internal static class ContainerExec
         {
             "-t", containerPid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "-u", "--", "/bin/sh", "-c",
             "if [ -n \"$2\" ]; then echo $$ > \"$2\" || exit 126; fi; cd \"$1\" 2>/dev/null || cd /; shift 2; "
-                + "exec /usr/bin/setpriv --reuid=\"$0\" --regid=\"$0\" --init-groups -- \"$@\"",
-            user, workingDir, cgroupProcs ?? "",
-        })
+                + "exec \"$@\"",
+            "exec", workingDir, cgroupProcs ?? "",
+        }.Concat(setpriv))
         {
             psi.ArgumentList.Add(a);
         }

@@ -12,6 +12,8 @@ internal sealed class ContainerRunner(NodeContext ctx, PodSandbox sandbox, PodSt
 {
     private PodModel Pod => sandbox.Pod;
 
+    private ContainerIdentity Identity { get; } = ContainerIdentity.Of(sandbox.Pod, slot.Spec);
+
     private TimeProvider Time => ctx.Options.Time;
 
     /// <summary>Runs an init container until it succeeds; false when the pod failed or is stopping.</summary>
@@ -105,7 +107,7 @@ internal sealed class ContainerRunner(NodeContext ctx, PodSandbox sandbox, PodSt
         // A container frozen in its last run starts its next one thawed.
         Cgroups.Freeze(cgroup, false);
         var launcher = Path.Combine(sandbox.Directory, $"launch-{spec.Name}.sh");
-        File.WriteAllText(launcher, LaunchScript.Launcher(Mounts(spec), logPath, workingDir, ctx.User.Name, sandbox.Hostname, Cgroups.ProcsFile(cgroup)));
+        File.WriteAllText(launcher, LaunchScript.Launcher(Mounts(spec), logPath, workingDir, Identity.Setpriv, sandbox.Hostname, Cgroups.ProcsFile(cgroup)));
 
         var process = state.TryStart(slot, ct, () => ContainerProcess.Start(launcher, argv, env, Time));
         if (process is null)
@@ -164,7 +166,9 @@ internal sealed class ContainerRunner(NodeContext ctx, PodSandbox sandbox, PodSt
             try
             {
                 var facts = new PodFacts(Pod.Namespace, Pod.Name, Pod.Uid, sandbox.PodIp, ctx.HostIp, ctx.Options.NodeName);
-                var env = ContainerEnvironment.Build(ctx.Image.Environment(), slot.Spec.Env, slot.Spec.EnvFrom, facts,
+                var imageEnv = ctx.Image.Environment();
+                imageEnv["HOME"] = Identity.Home;
+                var env = ContainerEnvironment.Build(imageEnv, slot.Spec.Env, slot.Spec.EnvFrom, facts,
                     (kind, name) => PodVolumes.SourceText(ctx.Store, Pod.Namespace, kind, name));
                 env.TryAdd("HOSTNAME", Pod.Name);
                 var argv = PostgresImage.Argv(slot.Spec.Command, slot.Spec.Args)
@@ -194,7 +198,9 @@ internal sealed class ContainerRunner(NodeContext ctx, PodSandbox sandbox, PodSt
                 source = Path.Combine(source, m.SubPath);
                 if (!File.Exists(source) && !Directory.Exists(source))
                 {
-                    ctx.User.CreateOwnedDirectory(source, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                    // As the kubelet: root's, with the volume root's mode; a setgid root passes its group on.
+                    Directory.CreateDirectory(source);
+                    FileModes.Set(source, FileModes.Get(volumes[m.Name]));
                 }
             }
 
@@ -202,6 +208,7 @@ internal sealed class ContainerRunner(NodeContext ctx, PodSandbox sandbox, PodSt
         }
 
         mounts.AddRange(sandbox.CommonMounts());
+        mounts.AddRange(sandbox.AccountMounts(spec.Name, Identity));
         return mounts;
     }
 
@@ -243,7 +250,7 @@ internal sealed class ContainerRunner(NodeContext ctx, PodSandbox sandbox, PodSt
         {
             var running = state.Running(slot);
             return ProbeRunner.RunAsync(probe, slot.Spec, process.Pid, running?.Env ?? new Dictionary<string, string>(), running?.WorkingDir ?? "/",
-                Cgroups.ProcsFile(sandbox.ContainerCgroup(slot.Spec.Name)), ctx.User.Name, sandbox.PodIp, ct);
+                Cgroups.ProcsFile(sandbox.ContainerCgroup(slot.Spec.Name)), Identity.Setpriv, sandbox.PodIp, ct);
         }, Time);
 
     private async Task KillUnhealthyAsync(ContainerProcess process, string which)

@@ -8,7 +8,8 @@ internal sealed record BindMount(string Source, string Target, bool ReadOnly);
 /// <summary>
 /// Builds the small shell scripts that set a container up: run by <c>unshare --mount --propagation slave</c>,
 /// the launcher joins the container's cgroup, bind-mounts the volumes, /etc/hosts, the socket directory and the
-/// pod's bin directory, then drops to the run-as user with setpriv and execs the container's argv (so the
+/// pod's bin directory and the container's /etc/passwd and /etc/group, then drops to the container's uid, gid and
+/// groups with setpriv and execs the container's argv (so the
 /// container keeps the launcher's pid).
 /// </summary>
 internal static class LaunchScript
@@ -20,7 +21,7 @@ internal static class LaunchScript
     public const string BinMountPath = "/usr/local/bin";
 
     /// <summary>The launcher: cgroup, optional log redirection, mounts, cd, then <c>exec setpriv … -- "$@"</c>.</summary>
-    public static string Launcher(IReadOnlyList<BindMount> mounts, string? logPath, string workingDir, string user, string? hostname = null, string? cgroupProcs = null)
+    public static string Launcher(IReadOnlyList<BindMount> mounts, string? logPath, string workingDir, IReadOnlyList<string> setpriv, string? hostname = null, string? cgroupProcs = null)
     {
         var sb = new StringBuilder();
         sb.Append("#!/bin/sh\n");
@@ -64,8 +65,7 @@ internal static class LaunchScript
         sb.Append("set +e\n");
         sb.Append("echo ").Append(StartedLine).Append(" >&3\n");
         sb.Append("exec 3>&-\n");
-        sb.Append("exec /usr/bin/setpriv --reuid=").Append(user).Append(" --regid=").Append(user)
-          .Append(" --init-groups -- \"$@\"\n");
+        sb.Append("exec ").Append(string.Join(' ', setpriv.Select(Quote))).Append(" \"$@\"\n");
         return sb.ToString();
     }
 

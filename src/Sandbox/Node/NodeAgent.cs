@@ -57,7 +57,6 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
         ClaimVolume.UnmountAll(PodVolumes.VolumesRoot(_options), _logger);
         ClaimVolume.PrepareRoot(PodVolumes.VolumesRoot(_options));
         var image = PostgresImage.Discover(_options.PostgresBinDirectory);
-        var user = OsUser.Find(_options.RunAsUser);
         Directory.CreateDirectory(_options.RootDirectory);
         foreach (var sub in new[] { "pods", "volumes" })
         {
@@ -66,7 +65,7 @@ public sealed class NodeAgent : IPodRuntime, IAsyncDisposable
 
         var traffic = new PodTraffic(_options.PodAddressOctet);
         await traffic.StartAsync(cancellationToken).ConfigureAwait(false);
-        _ctx = new NodeContext(_store, _options, image, user, new LoopbackAddressPool(_options.PodAddressOctet), cgroups, traffic, _logger)
+        _ctx = new NodeContext(_store, _options, image, new LoopbackAddressPool(_options.PodAddressOctet), cgroups, traffic, _logger)
         {
             Services = () => Volatile.Read(ref _services),
         };

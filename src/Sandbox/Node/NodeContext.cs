@@ -10,7 +10,6 @@ internal sealed class NodeContext(
     IObjectStore store,
     NodeOptions options,
     PostgresImage image,
-    OsUser user,
     LoopbackAddressPool podAddresses,
     Cgroups cgroups,
     PodTraffic traffic,
@@ -24,9 +23,6 @@ internal sealed class NodeContext(
 
     /// <summary>The PostgreSQL binaries behind every postgres image.</summary>
     public PostgresImage Image { get; } = image;
-
-    /// <summary>The user containers run as.</summary>
-    public OsUser User { get; } = user;
 
     /// <summary>Pod IPs.</summary>
     public LoopbackAddressPool PodAddresses { get; } = podAddresses;

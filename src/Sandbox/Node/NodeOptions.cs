@@ -9,9 +9,6 @@ public sealed class NodeOptions
     /// <summary>The node's name, written to spec.nodeName of every pod.</summary>
     public string NodeName { get; init; } = "sandbox";
 
-    /// <summary>OS user every container process runs as (postgres refuses to run as root).</summary>
-    public string RunAsUser { get; init; } = "postgres";
-
     /// <summary>PostgreSQL bin directory; null picks the highest /usr/lib/postgresql/*/bin.</summary>
     public string? PostgresBinDirectory { get; init; }
 

@@ -13,7 +13,8 @@ internal sealed record PodModel(
     IReadOnlyList<ContainerModel> Containers,
     IReadOnlyList<VolumeModel> Volumes,
     string? Hostname = null,
-    string? DefaultContainer = null)
+    string? DefaultContainer = null,
+    PodSecurityModel? Security = null)
 {
     /// <summary>Reads a Pod object.</summary>
     public static PodModel Parse(JsonObject pod)
@@ -30,8 +31,12 @@ internal sealed record PodModel(
             Array(spec, "containers").Select(ContainerModel.Parse).ToList(),
             Array(spec, "volumes").Select(VolumeModel.Parse).ToList(),
             Str(spec, "hostname"),
-            Str(meta["annotations"] as JsonObject, "kubectl.kubernetes.io/default-container"));
+            Str(meta["annotations"] as JsonObject, "kubectl.kubernetes.io/default-container"),
+            PodSecurityModel.Parse(spec["securityContext"] as JsonObject));
     }
+
+    /// <summary>The pod's securityContext, empty when it has none.</summary>
+    public PodSecurityModel SecurityContext => Security ?? PodSecurityModel.None;
 
     internal static string? Str(JsonObject? o, string key) =>
         o?[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
@@ -62,7 +67,9 @@ internal sealed record ContainerModel(
     IReadOnlyList<(string? Name, int Port)> Ports,
     ProbeModel? ReadinessProbe,
     ProbeModel? LivenessProbe,
-    ProbeModel? StartupProbe)
+    ProbeModel? StartupProbe,
+    long? RunAsUser = null,
+    long? RunAsGroup = null)
 {
     /// <summary>Reads one entry of containers or initContainers.</summary>
     public static ContainerModel Parse(JsonObject c) => new(
@@ -81,10 +88,27 @@ internal sealed record ContainerModel(
         PodModel.Array(c, "ports").Select(p => (PodModel.Str(p, "name"), (int)(PodModel.Long(p, "containerPort") ?? 0))).ToList(),
         ProbeModel.Parse(c["readinessProbe"] as JsonObject),
         ProbeModel.Parse(c["livenessProbe"] as JsonObject),
-        ProbeModel.Parse(c["startupProbe"] as JsonObject));
+        ProbeModel.Parse(c["startupProbe"] as JsonObject),
+        PodModel.Long(c["securityContext"] as JsonObject, "runAsUser"),
+        PodModel.Long(c["securityContext"] as JsonObject, "runAsGroup"));
 
     private static IReadOnlyList<string>? Strings(JsonNode? n) =>
         n is JsonArray a ? a.Select(x => x?.ToString() ?? "").ToList() : null;
+}
+
+/// <summary>The parts of a pod's securityContext that decide identity and volume ownership.</summary>
+internal sealed record PodSecurityModel(long? RunAsUser, long? RunAsGroup, long? FsGroup, string? FsGroupChangePolicy, IReadOnlyList<long> SupplementalGroups)
+{
+    /// <summary>No securityContext.</summary>
+    public static readonly PodSecurityModel None = new(null, null, null, null, []);
+
+    /// <summary>Reads spec.securityContext.</summary>
+    public static PodSecurityModel Parse(JsonObject? sc) => sc is null
+        ? None
+        : new(PodModel.Long(sc, "runAsUser"), PodModel.Long(sc, "runAsGroup"), PodModel.Long(sc, "fsGroup"), PodModel.Str(sc, "fsGroupChangePolicy"),
+            sc["supplementalGroups"] is JsonArray a
+                ? a.Select(g => long.TryParse(g?.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1).Where(v => v >= 0).ToList()
+                : []);
 }
 
 /// <summary>One volumeMounts entry.</summary>

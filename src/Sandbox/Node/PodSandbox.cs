@@ -69,8 +69,9 @@ internal sealed class PodSandbox
         File.WriteAllText(wrapper, LaunchScript.PostgresWrapper(Path.Combine(_ctx.Image.BinDirectory, "postgres"), PodIp));
         FileModes.Set(wrapper, open);
         TryDelete(SocketDirectory);
-        // setgid like the Debian /run/postgresql, owned by the run-as user so postgres can create its socket and lock.
-        _ctx.User.CreateOwnedDirectory(SocketDirectory, (UnixFileMode)0x5FD); // 02775
+        // The image's /var/run/postgresql: its postgres user's, 03777, so that postgres can make its socket whatever its uid.
+        var postgres = PostgresImage.Accounts(Pod.Containers.FirstOrDefault()?.Image ?? "postgres").Postgres;
+        FileOwnership.CreateDirectory(SocketDirectory, postgres.Uid, postgres.Gid, (UnixFileMode)0xDFF); // 03777
         Cgroups.Create(Cgroup);
         UpdateHosts();
     }
@@ -88,6 +89,20 @@ internal sealed class PodSandbox
         new BindMount(SocketDirectory, LaunchScript.SocketMountPath, ReadOnly: false),
         new BindMount(BinDirectory, LaunchScript.BinMountPath, ReadOnly: true),
     ];
+
+    /// <summary>Writes the container's /etc/passwd and /etc/group (root's, 0644) and mounts them over the host's.</summary>
+    public IEnumerable<BindMount> AccountMounts(string container, ContainerIdentity identity)
+    {
+        var dir = Path.Combine(Directory, "etc-" + container);
+        System.IO.Directory.CreateDirectory(dir);
+        foreach (var (name, text) in new[] { ("passwd", identity.Passwd()), ("group", identity.Group()) })
+        {
+            var path = Path.Combine(dir, name);
+            File.WriteAllText(path, text);
+            FileModes.Set(path, (UnixFileMode)0x1A4); // 0644
+            yield return new BindMount(path, "/etc/" + name, ReadOnly: true);
+        }
+    }
 
     /// <summary>Rewrites /etc/hosts in place (same inode, so the bind mounts see it) when the Services changed.</summary>
     public void UpdateHosts()

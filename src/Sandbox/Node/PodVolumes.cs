@@ -7,6 +7,7 @@ namespace PgReplica.Sandbox.Node;
 /// <summary>
 /// Makes a pod's volumes exist on disk: emptyDir under the pod directory, a PVC as a volume of its declared size per
 /// claim (<see cref="ClaimVolume"/>) that outlives the pod (and is marked Bound), a Secret or ConfigMap as files.
+/// All are root's, as the kubelet makes them, and get the pod's fsGroup at each pod start (<see cref="VolumeOwnership"/>).
 /// </summary>
 internal static class PodVolumes
 {
@@ -17,6 +18,7 @@ internal static class PodVolumes
     public static Dictionary<string, string> Prepare(NodeContext ctx, PodModel pod, string podDirectory)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sc = pod.SecurityContext;
         foreach (var v in pod.Volumes)
         {
             switch (v.Kind)
@@ -24,17 +26,21 @@ internal static class PodVolumes
                 case "emptyDir":
                     {
                         var dir = Path.Combine(podDirectory, "volumes", v.Name);
-                        ctx.User.CreateOwnedDirectory(dir, (UnixFileMode)0x1FF); // 0777, as the kubelet makes emptyDirs
+                        FileOwnership.CreateDirectory(dir, 0, 0, (UnixFileMode)0x1FF); // 0777, as the kubelet makes emptyDirs
+                        VolumeOwnership.Apply(dir, sc.FsGroup, sc.FsGroupChangePolicy, readOnly: false);
                         result[v.Name] = dir;
                         break;
                     }
 
                 case "persistentVolumeClaim":
                     result[v.Name] = Claim(ctx, pod.Namespace, v.ClaimName ?? "");
+                    VolumeOwnership.Apply(result[v.Name], sc.FsGroup, sc.FsGroupChangePolicy, readOnly: false);
                     break;
                 case "secret":
                 case "configMap":
                     result[v.Name] = SourceFiles(ctx, pod.Namespace, v, Path.Combine(podDirectory, "volumes", v.Name));
+                    // The kubelet always walks these (no change policy) and mounts them read-only: g+r only.
+                    VolumeOwnership.Apply(result[v.Name], sc.FsGroup, null, readOnly: true);
                     break;
                 default:
                     throw new ContainerConfigException($"volume {v.Name}: {v.Kind} volumes are not supported by the sandbox");
@@ -110,7 +116,7 @@ internal static class PodVolumes
         string dir;
         try
         {
-            dir = ClaimVolume.Ensure(VolumesRoot(ctx.Options), ns, claim, bytes, ctx.User);
+            dir = ClaimVolume.Ensure(VolumesRoot(ctx.Options), ns, claim, bytes);
         }
         catch (InvalidOperationException e)
         {
@@ -150,7 +156,7 @@ internal static class PodVolumes
         }
 
         data ??= new Dictionary<string, byte[]>();
-        ctx.User.CreateOwnedDirectory(dir, (UnixFileMode)0x1ED); // 0755
+        FileOwnership.CreateDirectory(dir, 0, 0, (UnixFileMode)0x1ED); // 0755
         var files = v.Items is null
             ? data.Keys.Select(k => (Key: k, Path: k, Mode: (int?)null)).ToList()
             : v.Items.Select(i => (i.Key, i.Path, i.Mode)).ToList();
@@ -170,12 +176,11 @@ internal static class PodVolumes
             var parent = Path.GetDirectoryName(path)!;
             if (parent != dir)
             {
-                ctx.User.CreateOwnedDirectory(parent, (UnixFileMode)0x1ED);
+                FileOwnership.CreateDirectory(parent, 0, 0, (UnixFileMode)0x1ED);
             }
 
+            // Root's: a 0600 file (a .pgpass, a key) is readable to a non-root container only through fsGroup, as on a cluster.
             File.WriteAllBytes(path, bytes);
-            // Owned by the run-as user so that 0600 files (a .pgpass, a key) stay readable to it.
-            ctx.User.Own(path);
             FileModes.Set(path, (UnixFileMode)(mode ?? v.DefaultMode));
         }
 

@@ -82,7 +82,7 @@ internal sealed class PodWorker
             ?? throw new InvalidOperationException($"container {request.Container} is not valid for pod {Pod.Name}");
         var (process, env, workingDir) = _state.Running(slot)
             ?? throw new InvalidOperationException($"container {slot.Spec.Name} is not running");
-        return ContainerExec.RunAsync(process.Pid, workingDir, Cgroups.ProcsFile(Sandbox.ContainerCgroup(slot.Spec.Name)), _ctx.User.Name, env,
+        return ContainerExec.RunAsync(process.Pid, workingDir, Cgroups.ProcsFile(Sandbox.ContainerCgroup(slot.Spec.Name)), ContainerIdentity.Of(Pod, slot.Spec).Setpriv, env,
             request.Command, request.Stdin, request.Stdout, request.Stderr, request.Tty, cancellationToken);
     }
 

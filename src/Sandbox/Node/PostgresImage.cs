@@ -57,8 +57,42 @@ internal sealed class PostgresImage
         ["PG_MAJOR"] = Major,
         ["PG_VERSION"] = Version,
         ["LANG"] = "C.UTF-8",
-        ["HOME"] = "/var/lib/postgresql",
     };
+
+    /// <summary>
+    /// The accounts of the image's /etc/passwd and /etc/group that matter here: the Debian-based images
+    /// (postgres:&lt;tag&gt;) create postgres as 999:999, the Alpine ones (postgres:&lt;tag&gt;-alpine) as 70:70.
+    /// Neither sets USER, so a container without runAsUser runs as root, as it would on a cluster.
+    /// </summary>
+    public static ImageAccounts Accounts(string image) => IsAlpine(image) ? AlpineAccounts : DebianAccounts;
+
+    /// <summary>The uid and gid the image's Dockerfile runs as when the pod names none: root.</summary>
+    public const int DefaultUid = 0;
+
+    private static readonly ImageAccounts DebianAccounts = new(
+        [
+            new("root", 0, 0, "/root", "/bin/bash"),
+            new("daemon", 1, 1, "/usr/sbin", "/usr/sbin/nologin"),
+            new("nobody", 65534, 65534, "/nonexistent", "/usr/sbin/nologin"),
+            new("postgres", 999, 999, "/var/lib/postgresql", "/bin/bash"),
+        ],
+        [("root", 0), ("daemon", 1), ("nogroup", 65534), ("postgres", 999)]);
+
+    private static readonly ImageAccounts AlpineAccounts = new(
+        [
+            new("root", 0, 0, "/root", "/bin/sh"),
+            new("nobody", 65534, 65534, "/", "/sbin/nologin"),
+            new("postgres", 70, 70, "/var/lib/postgresql", "/bin/sh"),
+        ],
+        [("root", 0), ("nobody", 65534), ("postgres", 70)]);
+
+    // postgres:16-alpine, postgres:alpine3.20, postgres:17.2-alpine@sha256:…
+    private static bool IsAlpine(string image)
+    {
+        var name = image.Split('@')[0];
+        var colon = name.LastIndexOf(':');
+        return colon > name.LastIndexOf('/') && name[(colon + 1)..].Contains("alpine", StringComparison.Ordinal);
+    }
 
     /// <summary>
     /// The argv to run: command+args as Kubernetes combines them with the image's ENTRYPOINT/CMD.
@@ -103,4 +137,21 @@ internal sealed class PostgresImage
         p.WaitForExit();
         return output;
     }
+}
+
+/// <summary>One /etc/passwd line.</summary>
+internal sealed record ImageUser(string Name, int Uid, int Gid, string Home, string Shell)
+{
+    /// <summary>The line as /etc/passwd has it.</summary>
+    public string PasswdLine => $"{Name}:x:{Uid}:{Gid}::{Home}:{Shell}";
+}
+
+/// <summary>An image's users and groups.</summary>
+internal sealed record ImageAccounts(IReadOnlyList<ImageUser> Users, IReadOnlyList<(string Name, int Gid)> Groups)
+{
+    /// <summary>The image's postgres user.</summary>
+    public ImageUser Postgres => Users.Single(u => u.Name == "postgres");
+
+    /// <summary>The user with that uid, or null.</summary>
+    public ImageUser? ByUid(long uid) => Users.FirstOrDefault(u => u.Uid == uid);
 }

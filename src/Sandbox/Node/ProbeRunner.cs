@@ -34,7 +34,7 @@ internal static class ProbeRunner
 
     /// <summary>True when the probe succeeds.</summary>
     public static async Task<bool> RunAsync(ProbeModel probe, ContainerModel container, int pid, IReadOnlyDictionary<string, string> env,
-        string workingDir, string? cgroupProcs, string user, string podIp, CancellationToken cancellationToken)
+        string workingDir, string? cgroupProcs, IReadOnlyList<string> setpriv, string podIp, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(probe.TimeoutSeconds));
@@ -42,7 +42,7 @@ internal static class ProbeRunner
         {
             if (probe.ExecCommand is { Count: > 0 })
             {
-                var code = await ContainerExec.RunAsync(pid, workingDir, cgroupProcs, user, env, probe.ExecCommand, null, null, null, false, timeout.Token).ConfigureAwait(false);
+                var code = await ContainerExec.RunAsync(pid, workingDir, cgroupProcs, setpriv, env, probe.ExecCommand, null, null, null, false, timeout.Token).ConfigureAwait(false);
                 return code == 0;
             }
 

@@ -66,7 +66,13 @@ public sealed class BuildersTests
         var postgres = pod.Spec.Containers.Single();
         Assert.Equal(postgres.Name, pod.Metadata.Annotations!["kubectl.kubernetes.io/default-container"]);
         Assert.Equal("postgres:17", postgres.Image);
-        Assert.Equal(["postgres", "-D", "/var/lib/postgresql/data/pgdata"], postgres.Command);
+        // The data directory's mode is set back on every start, before postgres (fsGroup gives it group bits at each mount).
+        Assert.Equal(["sh", "-c", InstanceScripts.RunPostgres], postgres.Command);
+        Assert.Contains("chmod 0700 \"$PGDATA\"", postgres.Command![2], StringComparison.Ordinal);
+        Assert.EndsWith("exec postgres -D \"$PGDATA\"", postgres.Command[2], StringComparison.Ordinal);
+        Assert.Contains("chmod 0700 \"$PGDATA\"", pod.Spec.InitContainers!.Single().Command![2], StringComparison.Ordinal);
+        Assert.Equal("/var/lib/postgresql/data/pgdata", postgres.Env!.Single(e => e.Name == "PGDATA").Value);
+        Assert.Equal("OnRootMismatch", pod.Spec.SecurityContext.FsGroupChangePolicy);
         Assert.Equal("pg_isready", postgres.ReadinessProbe!.Exec!.Command![0]);
         Assert.Equal("5432", postgres.LivenessProbe!.TcpSocket!.Port.Value);
         Assert.Equal("1Gi", postgres.Resources!.Limits!["memory"]);

@@ -29,7 +29,7 @@ public sealed class SandboxHostTests(ITestOutputHelper output)
 
             await using (var second = await SandboxHost.StartAsync(new SandboxOptions { Directory = dir }))
             {
-                using var http = new HttpClient { BaseAddress = second.ApiServerUrl };
+                using var http = second.CreateApiHttpClient();
                 var kept = JsonNode.Parse(await http.GetStringAsync(Things + "/kept"))!;
                 Assert.Equal(uid, kept["metadata"]!["uid"]!.GetValue<string>());
                 Assert.Equal(404, (int)(await http.GetAsync(ConfigMaps + "/short-lived")).StatusCode);
@@ -54,7 +54,7 @@ public sealed class SandboxHostTests(ITestOutputHelper output)
     {
         await using var s = await TestSandbox.StartAsync();
         var text = await File.ReadAllTextAsync(s.Host.KubeconfigPath);
-        Assert.Contains($"server: http://127.0.0.1:{s.Host.ApiServerUrl.Port}", text);
+        Assert.Contains($"server: https://127.0.0.1:{s.Host.ApiServerUrl.Port}", text);
         Assert.Contains("current-context: sandbox", text);
         Assert.Equal("sandbox", (await s.KubectlOkAsync("config", "current-context")).Trim());
         output.WriteLine($"sandbox API start time: {s.Host.ApiStartTime.TotalMilliseconds:F0} ms");

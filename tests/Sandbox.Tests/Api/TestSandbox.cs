@@ -15,7 +15,8 @@ public sealed class TestSandbox : IAsyncDisposable
         _ownsDirectory = ownsDirectory;
         Host = host;
         Directory = dir;
-        Http = new HttpClient { BaseAddress = host.ApiServerUrl, Timeout = TimeSpan.FromSeconds(60) };
+        Http = host.CreateApiHttpClient();
+        Http.Timeout = TimeSpan.FromSeconds(60);
     }
 
     public SandboxHost Host { get; }

@@ -12,11 +12,12 @@ public class ClaimVolumeTests
     {"metadata":{"name":"filler"},
      "spec":{
        "terminationGracePeriodSeconds":10,
+       "securityContext":{"runAsUser":999,"runAsGroup":999,"fsGroup":999,"fsGroupChangePolicy":"OnRootMismatch"},
        "volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"small"}}],
        "initContainers":[{"name":"initdb","image":"postgres",
           "command":["sh","-c","[ -s \"$PGDATA/PG_VERSION\" ] || initdb -D \"$PGDATA\" -U postgres --auth=trust --no-sync"],
-          "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql/data"}]}],
-       "containers":[{"name":"postgres","image":"postgres","volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql/data"}],
+          "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql"}]}],
+       "containers":[{"name":"postgres","image":"postgres","volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql"}],
           "readinessProbe":{"exec":{"command":["pg_isready","-q"]},"periodSeconds":1}}]}}
     """;
 

@@ -12,11 +12,12 @@ public class PodLifecycleTests
     {"metadata":{"name":"pg"},
      "spec":{
        "terminationGracePeriodSeconds":20,
+       "securityContext":{"runAsUser":999,"runAsGroup":999,"fsGroup":999,"fsGroupChangePolicy":"OnRootMismatch"},
        "volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"pg-data"}}],
        "initContainers":[{"name":"initdb","image":"postgres","command":["initdb","-D","/var/lib/postgresql/data","--auth=trust","--no-sync"],
-          "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql/data"}]}],
+          "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql"}]}],
        "containers":[{"name":"postgres","image":"postgres:16",
-          "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql/data"}],
+          "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql"}],
           "readinessProbe":{"exec":{"command":["pg_isready","-q"]},"periodSeconds":1}}]}}
     """;
 
@@ -49,7 +50,7 @@ public class PodLifecycleTests
         await NodeEnvironment.WaitUntilAsync(() => env.Pod("pg") is null, "pod removal");
         Assert.Empty(NodeEnvironment.ProcessesOf(env.Root));
         // SIGINT made it a fast shutdown, which leaves the cluster cleanly shut down (SIGKILL would leave "in production").
-        var control = RunPgControlData(Path.Combine(env.Root, "volumes", "default", "pg-data"));
+        var control = RunPgControlData(Path.Combine(env.Root, "volumes", "default", "pg-data", "data"));
         Assert.Contains("Database cluster state:               shut down", control, StringComparison.Ordinal);
     }
 
@@ -142,6 +143,7 @@ public class PodLifecycleTests
         {"metadata":{"name":"probe-me"},
          "spec":{
            "hostname":"db-host",
+           "securityContext":{"runAsUser":999,"fsGroup":999},
            "volumes":[{"name":"sec","secret":{"secretName":"s","defaultMode":384,"items":[{"key":"pass","path":"dir/password"}]}},
                       {"name":"conf","configMap":{"name":"cm","items":[{"key":"postgresql.conf","path":"pg.conf"}]}}],
            "containers":[{"name":"c","image":"postgres","command":["sleep","600"],"workingDir":"/etc/sec",
@@ -164,7 +166,7 @@ public class PodLifecycleTests
             """;
         var output = await ExecAsync(env, "probe-me", ["sh", "-c", script]);
         Assert.Equal(
-            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\ndb-host\n{ip}\n/etc/sec\npa$$ word\n600\n127.43.0.9\n127.43.0.9\n127.43.0.10\nno-short-name\n{ip}\nread-only\nfast\nshared_buffers = 16MB\n",
+            $"hello alice at probe-me, $(NAME)\n{ip}\npostgres\ndb-host\n{ip}\n/etc/sec\npa$$ word\n640\n127.43.0.9\n127.43.0.9\n127.43.0.10\nno-short-name\n{ip}\nread-only\nfast\nshared_buffers = 16MB\n",
             output);
 
         // A Service that appears later resolves too: /etc/hosts is kept up to date in place.

@@ -12,13 +12,14 @@ public class PostgresPodTests
     {"metadata":{"name":"db","labels":{"app":"db"}},
      "spec":{
        "terminationGracePeriodSeconds":10,
+       "securityContext":{"runAsUser":999,"runAsGroup":999,"fsGroup":999,"fsGroupChangePolicy":"OnRootMismatch"},
        "volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"data-db"}}],
        "initContainers":[{"name":"initdb","image":"postgres:17",
           "command":["sh","-c","[ -s \"$PGDATA/PG_VERSION\" ] || initdb -D \"$PGDATA\" -U postgres --auth=trust"],
-          "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql/data"}]}],
+          "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql"}]}],
        "containers":[{"name":"postgres","image":"postgres:17",
           "ports":[{"name":"pg","containerPort":5432}],
-          "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql/data"}],
+          "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql"}],
           "readinessProbe":{"tcpSocket":{"port":"pg"},"periodSeconds":1}}]}}
     """;
 
@@ -46,7 +47,7 @@ public class PostgresPodTests
         Assert.Contains(env.Agent.PostgresVersion!, main["imageID"]!.ToString(), StringComparison.Ordinal);
         var pvc = env.Store.Get(ResourceType.PersistentVolumeClaims, "default", "data-db")!;
         Assert.Equal("Bound", pvc["status"]!["phase"]!.ToString());
-        Assert.True(File.Exists(Path.Combine(env.Root, "volumes", "default", "data-db", "PG_VERSION")));
+        Assert.True(File.Exists(Path.Combine(env.Root, "volumes", "default", "data-db", "data", "PG_VERSION")));
 
         // postgres answers on the pod IP only, and through psql run by exec inside the container (unix socket).
         // A tcpSocket probe passes once the port is open, which can be a moment before postgres takes queries

@@ -206,15 +206,16 @@ public class ReplicationTests
         {"metadata":{"name":"{{{{{name}}}}}","labels":{"role":"{{{{{role}}}}}"}},
          "spec":{
            "terminationGracePeriodSeconds":10,
+           "securityContext":{"runAsUser":999,"runAsGroup":999,"fsGroup":999,"fsGroupChangePolicy":"OnRootMismatch"},
            "volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"{{{{{claim}}}}}"}}],
            "initContainers":[{"name":"init","image":"postgres:17","command":["sh","-c",{{{{{System.Text.Json.JsonSerializer.Serialize(init)}}}}}],
               "env":[{"name":"REPLICATION_PASSWORD","valueFrom":{"secretKeyRef":{"name":"db-replication","key":"password"}}},
                      {"name":"PGPASSWORD","valueFrom":{"secretKeyRef":{"name":"db-replication","key":"password"}}}],
-              "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql/data"}]}],
+              "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql"}]}],
            "containers":[{"name":"postgres","image":"postgres:17",
               "args":["-c","hot_standby=on"],
               "ports":[{"name":"pg","containerPort":5432}],
-              "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql/data"}],
+              "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql"}],
               "readinessProbe":{{{{{readiness}}}}}}]}}
         """;
 }

@@ -21,6 +21,9 @@ public static class InstancePodBuilder
     /// <summary>uid and gid of the postgres user in the official images.</summary>
     public const long PostgresUid = 999;
 
+    /// <summary>fsGroupChangePolicy of instance pods.</summary>
+    public const string OnRootMismatch = "OnRootMismatch";
+
     /// <summary>Name of the init container.</summary>
     public const string InitContainerName = "init";
 
@@ -82,7 +85,15 @@ public static class InstancePodBuilder
                 Hostname = names.Pod(ordinal),
                 RestartPolicy = "Always",
                 TerminationGracePeriodSeconds = 60,
-                SecurityContext = new V1PodSecurityContext { RunAsUser = PostgresUid, RunAsGroup = PostgresUid, FsGroup = PostgresUid, RunAsNonRoot = true },
+                SecurityContext = new V1PodSecurityContext
+                {
+                    RunAsUser = PostgresUid,
+                    RunAsGroup = PostgresUid,
+                    FsGroup = PostgresUid,
+                    RunAsNonRoot = true,
+                    // The kubelet then skips its walk over the whole data directory at each mount once the volume root is right.
+                    FsGroupChangePolicy = OnRootMismatch,
+                },
                 Volumes =
                 [
                     new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = names.DataVolumeClaim(ordinal) } },
@@ -105,7 +116,7 @@ public static class InstancePodBuilder
                     {
                         Name = PostgresContainerName,
                         Image = cluster.Spec.Image,
-                        Command = ["postgres", "-D", PgData],
+                        Command = ["sh", "-c", InstanceScripts.RunPostgres],
                         Env = common,
                         Ports = [new V1ContainerPort { Name = ServiceBuilder.PortName, ContainerPort = PostgresParameters.Port, Protocol = "TCP" }],
                         VolumeMounts = mounts,

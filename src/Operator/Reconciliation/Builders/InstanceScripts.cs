@@ -10,6 +10,22 @@ namespace PgReplica.Operator.Reconciliation.Builders;
 /// </summary>
 public static class InstanceScripts
 {
+    /// <summary>
+    /// Run first by every container, on every start: with fsGroup, the kubelet gives every directory of the
+    /// volume g+rwx and setgid at each mount (2770), and PostgreSQL refuses a data directory with group write
+    /// ("has invalid permissions"). PostgreSQL checks the data directory only (owned by its uid, no group
+    /// write, nothing for others), so its mode is set back; chmod fails for a directory of another uid, which
+    /// PostgreSQL would refuse too.
+    /// </summary>
+    private const string DataDirectoryMode = """
+        if [ -d "$PGDATA" ]; then chmod 0700 "$PGDATA"; fi
+        """;
+
+    /// <summary>The database container: the data directory's mode, then postgres in the shell's place.</summary>
+    public const string RunPostgres = DataDirectoryMode + "\n" + """
+        exec postgres -D "$PGDATA"
+        """;
+
     /// <summary>Written on every start: the operator's settings and pg_hba.conf, from the environment.</summary>
     private const string WriteConfig = """
         printf '%s' "$PGREPLICA_CONF" > "$PGDATA/pgreplica.conf"
@@ -20,8 +36,7 @@ public static class InstanceScripts
     /// Primary: on an empty volume, initdb with the superuser password from a 0600 file, include the operator's
     /// settings file, and create the replication role in single-user mode (statement on stdin, not argv).
     /// </summary>
-    public const string InitPrimary = """
-        set -eu
+    public const string InitPrimary = "set -eu\n" + DataDirectoryMode + "\n" + """
         if [ ! -s "$PGDATA/PG_VERSION" ]; then
           rm -rf "$PGDATA.partial"
           umask 077
@@ -42,8 +57,7 @@ public static class InstanceScripts
     /// -R writes standby.signal, primary_slot_name and a primary_conninfo copied from -d, which carries
     /// application_name so the primary can tell standbys apart. PGPASSWORD comes from the Secret.
     /// </summary>
-    public const string InitStandby = """
-        set -eu
+    public const string InitStandby = "set -eu\n" + DataDirectoryMode + "\n" + """
         if [ ! -s "$PGDATA/PG_VERSION" ]; then
           rm -rf "$PGDATA.partial"
           pg_basebackup -d "host=$PRIMARY_HOST port=$PGPORT user=$REPLICATION_USER application_name=$POD_NAME" \

@@ -3,11 +3,15 @@ using PgReplica.Sandbox.Store;
 
 namespace PgReplica.Sandbox.Api.Strategies;
 
-/// <summary>Pods: the server's defaults (restartPolicy, port protocols), Pending on create, graceful deletion while on the node.</summary>
+/// <summary>Pods: the server's defaults (restartPolicy, port protocols), resource quantities checked, Pending on create, graceful deletion while on the node.</summary>
 internal sealed class PodStrategy(ApiResource resource) : ResourceStrategy(resource)
 {
     /// <inheritdoc />
     public override bool DeletesGracefully => true;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<FieldError> Validate(JsonObject obj, WriteContext context) =>
+        [.. base.Validate(obj, context), .. ResourceRequirementsValidation.OfPod(obj, "Pod")];
 
     /// <inheritdoc />
     public override void PrepareForCreate(JsonObject obj, WriteContext context)
