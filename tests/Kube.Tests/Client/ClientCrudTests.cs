@@ -209,8 +209,8 @@ public class ClientCrudTests
     public async Task BearerTokenIsSent()
     {
         await using var server = await SandboxApi.StartAsync();
-        using var client = server.Client(token: "abc");
+        using var client = server.Client(caller: "abc");
         await client.ListAsync<V1Pod>();
-        Assert.Contains(server.Authorizations, a => a == "Bearer abc");
+        Assert.Contains(server.Authorizations, a => a == $"Bearer {server.Token}");
     }
 }

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace PgReplica.Kube.Tests.Harness;
 
 /// <summary>A handler in KubernetesClient's pipeline: records requests, answers with injected errors, makes watch answers cuttable.</summary>
-internal sealed class FaultInjector(SandboxApi api) : DelegatingHandler
+internal sealed class FaultInjector(SandboxApi api, string caller) : DelegatingHandler
 {
     public static int OpenWatches(SandboxApi api) => api.Watches.Keys.Count(s => !s.Ended);
 
@@ -18,7 +18,7 @@ internal sealed class FaultInjector(SandboxApi api) : DelegatingHandler
             api.Bodies.Enqueue((line, await request.Content.ReadAsStringAsync(cancellationToken)));
         }
 
-        var seen = new InjectedRequest(request);
+        var seen = new InjectedRequest(request, caller);
         api.Authorizations.Enqueue(seen.Authorization ?? "");
         if (api.BeforeHandling is { } hold)
         {

@@ -71,11 +71,20 @@ public sealed class SandboxApi : IAsyncDisposable
         return new SandboxApi(store, server);
     }
 
-    /// <summary>A client through the fault injector; <paramref name="token"/> tells callers apart in <see cref="Fault"/>.</summary>
-    public KubernetesApiClient Client(string token = "test", TimeSpan? watchGuardMargin = null)
+    /// <summary>The bearer token the sandbox's API server accepts.</summary>
+    public string Token => server.Credentials.Token;
+
+    /// <summary>A client (HTTPS, the server's CA, its token) through the fault injector; <paramref name="caller"/> tells clients apart in <see cref="Fault"/>.</summary>
+    public KubernetesApiClient Client(string caller = "test", TimeSpan? watchGuardMargin = null)
     {
-        var config = new KubernetesClientConfiguration { Host = server.Url.ToString(), AccessToken = token, Namespace = "default" };
-        var client = new KubernetesApiClient(new Kubernetes(config, new FaultInjector(this)), "default")
+        var config = new KubernetesClientConfiguration
+        {
+            Host = server.Url.ToString(),
+            AccessToken = server.Credentials.Token,
+            SslCaCerts = [server.Credentials.CertificateAuthority],
+            Namespace = "default",
+        };
+        var client = new KubernetesApiClient(new Kubernetes(config, new FaultInjector(this, caller)), "default")
         {
             WatchGuardMargin = watchGuardMargin ?? TimeSpan.FromSeconds(30),
         };

@@ -23,7 +23,7 @@ public sealed class LeaderElectorInteropTests : IAsyncLifetime
         RetryPeriod = TimeSpan.FromMilliseconds(100),
     };
 
-    private PackageElector Package(string id) => new(new LeaderElectionConfig(new LeaseLock(server.Client(token: id).Api, "default", "pgreplica-leader", id))
+    private PackageElector Package(string id) => new(new LeaderElectionConfig(new LeaseLock(server.Client(caller: id).Api, "default", "pgreplica-leader", id))
     {
         LeaseDuration = TimeSpan.FromSeconds(2),
         RenewDeadline = TimeSpan.FromSeconds(1),
@@ -40,7 +40,7 @@ public sealed class LeaderElectorInteropTests : IAsyncLifetime
         await packageTerm.CancelAsync();
         await IgnoreCancellation(packageRun);
 
-        using var client = server.Client(token: "ours");
+        using var client = server.Client(caller: "ours");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = await LeadAsync(client, cts.Token);
         Assert.Equal("ours", (await client.GetAsync<k8s.Models.V1Lease>("pgreplica-leader", "default"))!.Spec!.HolderIdentity);
@@ -51,7 +51,7 @@ public sealed class LeaderElectorInteropTests : IAsyncLifetime
     [Fact]
     public async Task ThePackagesElectorTakesOverALeaseOursReleased()
     {
-        using var client = server.Client(token: "ours");
+        using var client = server.Client(caller: "ours");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = await LeadAsync(client, cts.Token);
         await cts.CancelAsync();

@@ -26,7 +26,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
 
         public Candidate(SandboxApi server, string id)
         {
-            Client = server.Client(token: id);
+            Client = server.Client(caller: id);
             Elector = new LeaderElector(Client, Config(id));
             Elector.OnStartedLeading += () => Interlocked.Increment(ref Started);
             Elector.OnStoppedLeading += () => Interlocked.Increment(ref Stopped);
@@ -118,7 +118,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         await Eventually.TrueAsync(() => b.Elector.ObservedLeader == "a");
 
         // Cut a off from the API server: its renewals fail, so it must stop leading within the renew deadline.
-        server.Fault = r => r.Authorization == "Bearer a" ? (503, "ServiceUnavailable") : null;
+        server.Fault = r => r.Caller == "a" ? (503, "ServiceUnavailable") : null;
         await Eventually.TrueAsync(() => !a.Leading && a.Stopped == 1);
         await Eventually.TrueAsync(() => b.Leading, because: "b takes the lease once it expired on b's clock");
         Assert.Equal("b", (await LeaseAsync()).Spec!.HolderIdentity);
@@ -133,7 +133,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
             Metadata = new V1ObjectMeta { Name = "pgreplica-leader", NamespaceProperty = "default" },
             Spec = new V1LeaseSpec { HolderIdentity = null, LeaseDurationSeconds = 1, LeaseTransitions = 4 },
         });
-        var clients = Enumerable.Range(0, 8).Select(i => server.Client(token: $"c{i}")).ToList();
+        var clients = Enumerable.Range(0, 8).Select(i => server.Client(caller: $"c{i}")).ToList();
         var electors = clients.Select((c, i) => new LeaderElector(c, Config($"c{i}"))).ToList();
         var wins = await Task.WhenAll(electors.Select(e => e.TryAcquireOrRenewAsync(CancellationToken.None)));
         Assert.Single(wins, w => w);
@@ -146,7 +146,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     [Fact]
     public async Task ShutdownDuringAnInFlightRenewalReturnsCleanly()
     {
-        using var client = server.Client(token: "a");
+        using var client = server.Client(caller: "a");
         var elector = new LeaderElector(client, Config("a") with { RenewDeadline = TimeSpan.FromSeconds(30), ReleaseOnCancel = false });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var started = new TaskCompletionSource();
@@ -171,7 +171,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     [Fact]
     public async Task FailingWorkEndsTheTermReleasesTheLeaseAndRethrows()
     {
-        using var client = server.Client(token: "a");
+        using var client = server.Client(caller: "a");
         var elector = new LeaderElector(client, Config("a"));
         var stopped = 0;
         elector.OnStoppedLeading += () => stopped++;
@@ -196,7 +196,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
             Spec = new V1LeaseSpec { HolderIdentity = "x", LeaseDurationSeconds = 10, RenewTime = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc) },
         });
         var time = new ManualTime();
-        using var client = server.Client(token: "b");
+        using var client = server.Client(caller: "b");
         var b = new LeaderElector(client, Config("b"), time);
 
         Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
