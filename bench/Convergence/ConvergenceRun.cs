@@ -71,7 +71,7 @@ public static class ConvergenceRun
             output.Write(ResultTable.Format(operatorRounds, manualRounds, options, databaseBytes));
             return 130;
         }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException or Npgsql.NpgsqlException or PgReplica.Kube.Client.KubernetesException)
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or Npgsql.NpgsqlException or PgReplica.Kube.Client.KubernetesApiException)
         {
             output.WriteLine($"bench: failed: {e.Message}; the rounds so far:");
             output.Write(ResultTable.Format(operatorRounds, manualRounds, options, databaseBytes));

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using PgReplica.Entities.V1Alpha1;
 using PgReplica.Kube.Client;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Operator.Cli;
 using PgReplica.Operator.Postgres;
 using PgReplica.Operator.Reconciliation.Builders;
@@ -27,7 +28,7 @@ public sealed class OperatorCluster : IAsyncDisposable
     private readonly CancellationTokenSource operatorStop = new();
     private readonly ConcurrentQueue<PodStepTiming> podSteps = new();
     private SandboxHost? host;
-    private Kubernetes? client;
+    private KubernetesApiClient? client;
     private ILoggerFactory? logging;
     private Task operatorTask = Task.CompletedTask;
     private NpgsqlDataSource? primary;
@@ -38,7 +39,7 @@ public sealed class OperatorCluster : IAsyncDisposable
         this.options = options;
     }
 
-    private Kubernetes Client => client ?? throw new InvalidOperationException("sandbox not started");
+    private KubernetesApiClient Client => client ?? throw new InvalidOperationException("sandbox not started");
 
     private NpgsqlDataSource Primary => primary ?? throw new InvalidOperationException("primary not known yet");
 
@@ -65,7 +66,7 @@ public sealed class OperatorCluster : IAsyncDisposable
             new SandboxOptions { Directory = root, Reset = true, Components = SandboxComponents.NodeAndNetwork(root, logging, podSteps.Enqueue) },
             ct);
         host.InstallCrd(PostgresReplicaSetCrd.Json());
-        client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(host.KubeconfigPath));
+        client = new KubernetesApiClient(ClientConfig.Load(host.KubeconfigPath));
         var settings = new OperatorSettings
         {
             MetricsAddress = "127.0.0.1:0",
@@ -78,8 +79,8 @@ public sealed class OperatorCluster : IAsyncDisposable
         SandboxManifests.Apply(host, ResourceYaml(options.Standbys, ManualCluster.UserParameters, StorageGibibytes(options.Rows)));
         await WaitReadyAsync(options.Standbys, ct);
 
-        var secret = (await Client.GetAsync<Secret>($"{Name}-replication", Ns, ct))!;
-        var ip = (await Client.GetAsync<Pod>($"{Name}-1", Ns, ct))!.Status!.PodIP!;
+        var secret = (await Client.GetAsync<V1Secret>($"{Name}-replication", Ns, ct))!;
+        var ip = (await Client.GetAsync<V1Pod>($"{Name}-1", Ns, ct))!.Status!.PodIP!;
         var endpoint = new PostgresEndpoint(ip, PostgresEndpoint.DefaultPort, "postgres", SecretBuilder.Read(secret, SecretBuilder.SuperuserPasswordKey)!);
         primary = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(PrimaryDatabases.ConnectionString(endpoint)) { CommandTimeout = 0 }.ConnectionString);
         await RowLoad.LoadAsync(Primary, options.Rows, ct);
@@ -236,11 +237,11 @@ public sealed class OperatorCluster : IAsyncDisposable
     }
 
     private async Task<List<string>> StandbyPodsAsync(CancellationToken ct) =>
-        (await Client.ListAsync<Pod>(Ns, new ListOptions { LabelSelector = $"pgreplica.io/cluster={Name},pgreplica.io/role=standby" }, ct))
+        (await Client.ListAsync<V1Pod>(Ns, new ListOptions { LabelSelector = $"pgreplica.io/cluster={Name},pgreplica.io/role=standby" }, ct))
             .Items.Select(p => p.Metadata.Name!).ToList();
 
     private async Task<bool> ContainerRunningAsync(string pod, CancellationToken ct) =>
-        (await Client.GetAsync<Pod>(pod, Ns, ct))?.Status?.ContainerStatuses?.Any(c => c.State?.Running is not null) == true;
+        (await Client.GetAsync<V1Pod>(pod, Ns, ct))?.Status?.ContainerStatuses?.Any(c => c.State?.Running is not null) == true;
 
     // The operator sets application_name to the pod name in primary_conninfo.
     private async Task<bool> StreamingInPostgresAsync(string pod, CancellationToken ct)

@@ -22,7 +22,7 @@ public static class Poll
 
                 last = describe?.Invoke() ?? "not yet";
             }
-            catch (Exception e) when (e is NpgsqlException or KubernetesException or HttpRequestException or InvalidOperationException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is NpgsqlException or KubernetesApiException or HttpRequestException or InvalidOperationException && !ct.IsCancellationRequested)
             {
                 last = e.Message;
             }

@@ -1,5 +1,6 @@
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Operator.Reconciliation;
 using PgReplica.Operator.Reconciliation.Builders;
 
@@ -21,7 +22,7 @@ public sealed class AlpineUidEndToEndTests(SandboxFixture sandbox)
         // No PostgresReplicaSet "echo" exists, so the operator leaves these objects alone.
         var cluster = new PostgresReplicaSet
         {
-            Metadata = new() { Name = "echo", Namespace = Ns, Uid = "not-a-real-cluster" },
+            Metadata = new() { Name = "echo", NamespaceProperty = Ns, Uid = "not-a-real-cluster" },
             Spec = new PostgresReplicaSetSpec { Replicas = 0, Image = "postgres:15-alpine" },
         };
         var secret = SecretBuilder.Build(cluster);
@@ -29,7 +30,7 @@ public sealed class AlpineUidEndToEndTests(SandboxFixture sandbox)
         await sandbox.Client.CreateAsync(secret);
         await sandbox.Kubectl.ApplyAsync($"""
             apiVersion: v1
-            kind: PersistentVolumeClaim
+            kind: V1PersistentVolumeClaim
             metadata:
               name: echo-1-data
               namespace: {Ns}
@@ -48,7 +49,7 @@ public sealed class AlpineUidEndToEndTests(SandboxFixture sandbox)
             pod.Spec.SecurityContext.RunAsGroup = 70;
             pod.Spec.SecurityContext.FsGroup = 70;
             // Always: the second pod's mount walks the volume again and gives PGDATA 2770.
-            pod.Spec.SecurityContext.ExtensionData = null;
+            pod.Spec.SecurityContext.FsGroupChangePolicy = null;
             await sandbox.Client.CreateAsync(pod);
             await sandbox.Kubectl.RunAsync("wait", "pod/echo-1", "-n", Ns, "--for=condition=Ready", "--timeout=120s");
 

@@ -1,8 +1,10 @@
+using PgReplica.Operator.Cli;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PgReplica.Entities.V1Alpha1;
 using PgReplica.Kube.Client;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Kube.Runtime;
 using PgReplica.Operator.Postgres;
 using PgReplica.Operator.Reconciliation;
@@ -25,7 +27,7 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public string Root { get; } = Path.Combine("/tmp", "pgr-e2e-" + Guid.NewGuid().ToString("N")[..8]);
     public SandboxHost Host { get; private set; } = null!;
-    public Kubernetes Client { get; private set; } = null!;
+    public KubernetesApiClient Client { get; private set; } = null!;
     public Kubectl Kubectl { get; private set; } = null!;
     public ILoggerFactory Logging { get; } = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
 
@@ -48,7 +50,7 @@ public sealed class SandboxFixture : IAsyncLifetime
                 })),
             ],
         });
-        Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Host.KubeconfigPath));
+        Client = new KubernetesApiClient(ClientConfig.Load(Host.KubeconfigPath));
         var cache = Path.Combine(Root, "kubectl-cache");
         Directory.CreateDirectory(cache);
         Kubectl = new Kubectl(Host.KubeconfigPath, cache);
@@ -101,16 +103,16 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public Task<PostgresReplicaSet?> ClusterAsync(string ns, string name) => Client.GetAsync<PostgresReplicaSet>(name, ns);
 
-    public async Task<IReadOnlyList<Pod>> PodsAsync(string ns, string name) =>
-        (await Client.ListAsync<Pod>(ns, new ListOptions { LabelSelector = $"pgreplica.io/cluster={name}" })).Items;
+    public async Task<IReadOnlyList<V1Pod>> PodsAsync(string ns, string name) =>
+        (await Client.ListAsync<V1Pod>(ns, new ListOptions { LabelSelector = $"pgreplica.io/cluster={name}" })).Items.ToList();
 
     /// <summary>A data source on an instance's pod IP, as the postgres superuser with the Secret's password.</summary>
     public async Task<NpgsqlDataSource> ConnectAsync(string ns, string cluster, string pod)
     {
-        var secret = (await Client.GetAsync<Secret>($"{cluster}-replication", ns))!;
+        var secret = (await Client.GetAsync<V1Secret>($"{cluster}-replication", ns))!;
         // A pod being re-created by a rollout has no IP for a moment: wait for the one it gets.
         var ip = (await EventuallyAsync(
-            async () => (await Client.GetAsync<Pod>(pod, ns))?.Status?.PodIP,
+            async () => (await Client.GetAsync<V1Pod>(pod, ns))?.Status?.PodIP,
             v => !string.IsNullOrEmpty(v),
             _ => $"pod {pod} has no IP yet",
             seconds: 60))!;
@@ -150,7 +152,7 @@ public sealed class SandboxFixture : IAsyncLifetime
                 lastError = null;
                 if (done(last)) return last;
             }
-            catch (Exception e) when (e is NpgsqlException or KubernetesException or HttpRequestException or InvalidOperationException)
+            catch (Exception e) when (e is NpgsqlException or KubernetesApiException or HttpRequestException or InvalidOperationException)
             {
                 lastError = e;
             }

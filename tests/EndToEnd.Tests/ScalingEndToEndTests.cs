@@ -1,7 +1,8 @@
 using Npgsql;
 using PgReplica.Entities.V1Alpha1;
 using PgReplica.Kube.Client;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.EndToEnd.Tests;
 
@@ -32,9 +33,9 @@ public sealed class ScalingEndToEndTests(SandboxFixture sandbox, Xunit.Abstracti
 
         Assert.Equal(["bravo-1", "bravo-2"], await PodNamesAsync(name));
         Assert.Equal(["bravo_2"], await SlotsAsync(name));
-        var claims = (await sandbox.Client.ListAsync<PersistentVolumeClaim>(Ns, new ListOptions { LabelSelector = $"pgreplica.io/cluster={name}" })).Items;
+        var claims = (await sandbox.Client.ListAsync<V1PersistentVolumeClaim>(Ns, new ListOptions { LabelSelector = $"pgreplica.io/cluster={name}" })).Items;
         Assert.Equal(["bravo-1-data", "bravo-2-data"], claims.Select(c => c.Metadata.Name!).Order());
-        var services = (await sandbox.Client.ListAsync<Service>(Ns, new ListOptions { LabelSelector = $"pgreplica.io/cluster={name}" })).Items;
+        var services = (await sandbox.Client.ListAsync<V1Service>(Ns, new ListOptions { LabelSelector = $"pgreplica.io/cluster={name}" })).Items;
         Assert.Equal(["bravo-2", "bravo-ro", "bravo-rw"], services.Select(s => s.Metadata.Name!).Order());
         var scale = await sandbox.Kubectl.RunAsync("get", "postgresreplicaset", name, "-n", Ns, "-o", "jsonpath={.status.replicas}/{.status.readyReplicas}");
         Assert.Equal("1/1", scale);
@@ -48,12 +49,12 @@ public sealed class ScalingEndToEndTests(SandboxFixture sandbox, Xunit.Abstracti
         const string name = "charlie";
         await sandbox.Kubectl.ApplyAsync(SandboxFixture.ClusterYaml(Ns, name, 1));
         await WaitReadyAsync(name, 1);
-        var claimUid = (await sandbox.Client.GetAsync<PersistentVolumeClaim>("charlie-2-data", Ns))!.Metadata.Uid;
+        var claimUid = (await sandbox.Client.GetAsync<V1PersistentVolumeClaim>("charlie-2-data", Ns))!.Metadata.Uid;
         // A file only the old data directory has: a fresh pg_basebackup would not bring it back.
         var marker = Path.Combine(sandbox.Root, "node", "volumes", Ns, "charlie-2-data", "pgdata", "e2e-marker");
         Assert.True(Directory.Exists(Path.GetDirectoryName(marker)), "the sandbox keeps PVC data under <root>/volumes/<ns>/<claim>");
         await File.WriteAllTextAsync(marker, "same data directory");
-        var oldPodUid = (await sandbox.Client.GetAsync<Pod>("charlie-2", Ns))!.Metadata.Uid;
+        var oldPodUid = (await sandbox.Client.GetAsync<V1Pod>("charlie-2", Ns))!.Metadata.Uid;
 
         await sandbox.Kubectl.RunAsync("delete", "pod", "charlie-2", "-n", Ns, "--wait=true");
         await using (var primary = await sandbox.ConnectAsync(Ns, name, "charlie-1"))
@@ -65,13 +66,13 @@ public sealed class ScalingEndToEndTests(SandboxFixture sandbox, Xunit.Abstracti
         }
 
         await SandboxFixture.EventuallyAsync(
-            () => sandbox.Client.GetAsync<Pod>("charlie-2", Ns),
+            () => sandbox.Client.GetAsync<V1Pod>("charlie-2", Ns),
             p => p is not null && p.Metadata.Uid != oldPodUid,
             p => p?.Metadata.Uid ?? "absent");
         await WaitReadyAsync(name, 1);
 
         Assert.True(File.Exists(marker));
-        Assert.Equal(claimUid, (await sandbox.Client.GetAsync<PersistentVolumeClaim>("charlie-2-data", Ns))!.Metadata.Uid);
+        Assert.Equal(claimUid, (await sandbox.Client.GetAsync<V1PersistentVolumeClaim>("charlie-2-data", Ns))!.Metadata.Uid);
         await using var standby = await sandbox.ConnectAsync(Ns, name, "charlie-2");
         await SandboxFixture.EventuallyAsync(
             async () =>
@@ -96,10 +97,10 @@ public sealed class ScalingEndToEndTests(SandboxFixture sandbox, Xunit.Abstracti
 
         var selector = new ListOptions { LabelSelector = $"pgreplica.io/cluster={name}" };
         await SandboxFixture.EventuallyAsync(
-            async () => (await sandbox.Client.ListAsync<PersistentVolumeClaim>(Ns, selector)).Items.Count
-                + (await sandbox.Client.ListAsync<Service>(Ns, selector)).Items.Count
-                + (await sandbox.Client.ListAsync<Secret>(Ns, selector)).Items.Count
-                + (await sandbox.Client.ListAsync<Pod>(Ns, selector)).Items.Count,
+            async () => (await sandbox.Client.ListAsync<V1PersistentVolumeClaim>(Ns, selector)).Items.Count
+                + (await sandbox.Client.ListAsync<V1Service>(Ns, selector)).Items.Count
+                + (await sandbox.Client.ListAsync<V1Secret>(Ns, selector)).Items.Count
+                + (await sandbox.Client.ListAsync<V1Pod>(Ns, selector)).Items.Count,
             n => n == 0,
             n => $"{n} objects left");
         Assert.Null(await sandbox.ClusterAsync(Ns, name));

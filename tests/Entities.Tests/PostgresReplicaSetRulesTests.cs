@@ -1,5 +1,6 @@
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Entities.Tests;
 
@@ -8,7 +9,7 @@ public class PostgresReplicaSetRulesTests
 {
     private static PostgresReplicaSet Resource(string name = "orders", Action<PostgresReplicaSetSpec>? change = null)
     {
-        var resource = new PostgresReplicaSet { Metadata = new ObjectMeta { Name = name } };
+        var resource = new PostgresReplicaSet { Metadata = new V1ObjectMeta { Name = name } };
         change?.Invoke(resource.Spec);
         return resource;
     }

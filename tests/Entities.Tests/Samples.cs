@@ -1,5 +1,6 @@
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Entities.Tests;
 
@@ -8,7 +9,7 @@ internal static class Samples
 {
     public static PostgresReplicaSet FullResource() => new()
     {
-        Metadata = new ObjectMeta { Name = "orders", Namespace = "default", Generation = 3 },
+        Metadata = new V1ObjectMeta { Name = "orders", NamespaceProperty = "default", Generation = 3 },
         Spec = new PostgresReplicaSetSpec
         {
             Replicas = 2,
@@ -53,10 +54,10 @@ internal static class Samples
             ],
             Conditions =
             [
-                new Condition
+                new V1Condition
                 {
                     Type = "Ready", Status = "True", ObservedGeneration = 3, Reason = "AllStandbysStreaming",
-                    Message = "2 of 2 standbys streaming", LastTransitionTime = new DateTimeOffset(2026, 11, 21, 23, 0, 0, TimeSpan.Zero),
+                    Message = "2 of 2 standbys streaming", LastTransitionTime = new DateTime(2026, 11, 21, 23, 0, 0, DateTimeKind.Utc),
                 },
             ],
         },

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using PgReplica.Kube.Models;
+using k8s.Models;
+using PgReplica.Kube.Client;
 
 namespace PgReplica.Entities.Crd;
 
@@ -69,7 +70,7 @@ public static class CrdGenerator
             {
                 ["group"] = entity.Group,
                 ["names"] = names,
-                ["scope"] = entity.ClusterScoped ? "Cluster" : "Namespaced",
+                ["scope"] = EntityInfo.Of(entityType).ClusterScoped ? "Cluster" : "Namespaced",
                 ["versions"] = new JsonArray(version),
             },
         };

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using PgReplica.Kube.Models;
+using k8s.Models;
 
 namespace PgReplica.Entities.Crd;
 
@@ -63,12 +63,12 @@ internal sealed class EntitySchemaBuilder
             return new JsonObject { ["type"] = "string", ["format"] = "date-time" };
         }
 
-        if (type == typeof(Condition))
+        if (type == typeof(V1Condition))
         {
             return WellKnownSchemas.Condition();
         }
 
-        if (type == typeof(ObjectMeta))
+        if (type == typeof(V1ObjectMeta))
         {
             return WellKnownSchemas.ObjectMeta();
         }

@@ -1,5 +1,6 @@
 using PgReplica.Entities.Crd;
-using PgReplica.Kube.Models;
+using k8s.Models;
+using PgReplica.Kube.Client;
 
 namespace PgReplica.Entities.V1Alpha1;
 

@@ -8,7 +8,8 @@ namespace PgReplica.Entities.V1Alpha1;
 /// <summary>
 /// The CRD's x-kubernetes-validations (CEL) rules, written again in C#: an object stored before a rule existed, or
 /// under an API server that did not enforce it, must still not reach the reconciler unchecked.
-/// The reconciler reports what these return as a condition and does not act on an invalid spec.
+/// The reconciler reports what these return in the SpecInvalid condition and an Event, and still runs its pass: only
+/// what an invalid field would drive is left alone (a replica count out of range scales nothing).
 /// Each method names the CEL rule it mirrors.
 /// </summary>
 public static class PostgresReplicaSetRules

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using PgReplica.Entities.Crd;
-using PgReplica.Kube.Models;
+using k8s.Models;
 
 namespace PgReplica.Entities.V1Alpha1;
 
@@ -50,6 +50,13 @@ public sealed class PostgresReplicaSetStatus
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Selector { get; set; }
 
+    /// <summary>When the LSN and lag figures in this status were observed (they are refreshed at most every --status-lag-interval).</summary>
+    [JsonPropertyName("replicationObservedAt")]
+    [Description("When the LSN and lag figures in this status were observed on the primary. They are refreshed at most every "
+        + "--status-lag-interval (default 30 s) and only when they moved noticeably; the operator's metrics carry live figures.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReplicationObservedAt { get; set; }
+
     /// <summary>Largest replay lag of any standby, in bytes.</summary>
     [JsonPropertyName("maxReplayLagBytes")]
     [Description("Largest replayLagBytes of any standby: how far the slowest copy is behind, in bytes of WAL.")]
@@ -72,7 +79,7 @@ public sealed class PostgresReplicaSetStatus
     [ListMap("type")]
     [MaxItems(16)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public List<Condition>? Conditions { get; set; }
+    public List<V1Condition>? Conditions { get; set; }
 }
 
 /// <summary>The instance currently accepting writes.</summary>

@@ -1,10 +1,11 @@
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Kube.Client;
 
 /// <summary>What a DELETE answered: the object (deletion pending on finalizers) or a Status (gone, or already gone on 404).</summary>
-public sealed record DeleteResult<T>(T? Object, Status? Status)
-    where T : class, IKubernetesObject
+public sealed record DeleteResult<T>(T? Object, V1Status? Status)
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>True when the object still exists with a deletionTimestamp, waiting on finalizers.</summary>
     public bool Pending => Object is not null;

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Kube.Client;
 
@@ -15,10 +15,13 @@ public sealed record KubernetesPatch(string ContentType, string Body)
 
     /// <summary>A merge patch from any serialisable object or JsonNode.</summary>
     public static KubernetesPatch Merge<T>(T body) =>
-        new(MergePatchType, body is JsonNode node ? node.ToJsonString() : JsonSerializer.Serialize(body, KubernetesJson.Options));
+        new(MergePatchType, body is JsonNode node ? node.ToJsonString() : KubernetesJson.Serialize(body));
 
     /// <summary>A JSON Patch from its operations.</summary>
     public static KubernetesPatch Json(JsonPatch patch) => new(JsonPatchType, patch.ToJson());
+
+    /// <summary>The package's patch object (it adds the charset to the content type).</summary>
+    public V1Patch ToV1Patch() => new(Body, ContentType == JsonPatchType ? V1Patch.PatchType.JsonPatch : V1Patch.PatchType.MergePatch);
 }
 
 /// <summary>Builds RFC 6902 JSON Patch operations; paths are JSON Pointers (use <see cref="Escape"/> for keys).</summary>

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using PgReplica.Kube.Client;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Kube.Runtime;
 
@@ -10,7 +11,7 @@ namespace PgReplica.Kube.Runtime;
 /// keys (not events), reconciles the latest cached object, backs off on errors, honours RequeueAfter.
 /// </summary>
 public sealed class Controller<TEntity>
-    where TEntity : class, IKubernetesObject
+    where TEntity : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly IKubernetesClient client;
     private readonly IEntityController<TEntity> reconciler;
@@ -18,6 +19,7 @@ public sealed class Controller<TEntity>
     private readonly List<Func<CancellationToken, Task>> secondaryWatches = [];
     private readonly ConcurrentDictionary<Type, object> secondaryStores = new();
     private readonly List<Action> secondaryStoreResets = [];
+    private readonly List<Func<Task>> secondaryReady = [];
     private readonly ConcurrentDictionary<ObjectRef, TEntity> tombstones = new();
     private int runs;
 
@@ -44,15 +46,16 @@ public sealed class Controller<TEntity>
 
     /// <summary>Watches <typeparamref name="TChild"/> (optionally only those matching <paramref name="labelSelector"/>) and queues the <typeparamref name="TEntity"/> named in its ownerReferences.</summary>
     public Controller<TEntity> Owns<TChild>(string? labelSelector = null)
-        where TChild : class, IKubernetesObject =>
+        where TChild : class, IKubernetesObject<V1ObjectMeta> =>
         Watches<TChild>(child => OwnerMapping.OwnersOf<TEntity>(child), labelSelector);
 
     /// <summary>Watches <typeparamref name="TOther"/> and queues the entity keys <paramref name="map"/> returns.</summary>
     public Controller<TEntity> Watches<TOther>(Func<TOther, IEnumerable<ObjectRef>> map, string? labelSelector = null)
-        where TOther : class, IKubernetesObject
+        where TOther : class, IKubernetesObject<V1ObjectMeta>
     {
         secondaryStores[typeof(TOther)] = new Store<TOther>();
         secondaryStoreResets.Add(() => secondaryStores[typeof(TOther)] = new Store<TOther>());
+        secondaryReady.Add(() => ((Store<TOther>)secondaryStores[typeof(TOther)]).Ready);
         secondaryWatches.Add(async ct =>
         {
             var store = (Store<TOther>)secondaryStores[typeof(TOther)];
@@ -73,11 +76,11 @@ public sealed class Controller<TEntity>
 
     /// <summary>The cache of an owned or watched kind registered with <see cref="Owns{TChild}"/> or <see cref="Watches{TOther}"/>.</summary>
     public Store<TOther> StoreOf<TOther>()
-        where TOther : class, IKubernetesObject =>
+        where TOther : class, IKubernetesObject<V1ObjectMeta> =>
         (Store<TOther>)secondaryStores[typeof(TOther)];
 
     /// <summary>
-    /// Runs until <paramref name="ct"/> is cancelled (e.g. leadership lost); reconciles start once the entity cache is filled.
+    /// Runs until <paramref name="ct"/> is cancelled (e.g. leadership lost); reconciles start once every cache is filled.
     /// May be called again after it returned (a new leadership term): caches and queue start empty.
     /// </summary>
     public async Task RunAsync(CancellationToken ct)
@@ -95,7 +98,8 @@ public sealed class Controller<TEntity>
         tasks.AddRange(secondaryWatches.Select(w => Guard(w(stop.Token))));
         try
         {
-            await Store.Ready.WaitAsync(stop.Token);
+            // Reconcilers read the owned kinds' stores too: start once every cache holds its first list.
+            await Task.WhenAll(secondaryReady.Select(ready => ready()).Append(Store.Ready)).WaitAsync(stop.Token);
             tasks.AddRange(Enumerable.Range(0, Math.Max(1, options.MaxConcurrentReconciles)).Select(_ => Guard(WorkAsync(stop.Token))));
             if (options.ResyncPeriod is { } period)
             {

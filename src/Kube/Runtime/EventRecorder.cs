@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PgReplica.Kube.Client;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Kube.Runtime;
 
@@ -22,45 +23,45 @@ public sealed class EventRecorder(IKubernetesClient client, string component, st
     private readonly ConcurrentDictionary<string, (string Namespace, string Name, int Count)> seen = new();
 
     /// <summary>Records an event about <paramref name="involved"/>; returns the Event as written.</summary>
-    public async Task<Event> RecordAsync(IKubernetesObject involved, string type, string reason, string message, CancellationToken ct = default)
+    public async Task<Corev1Event> RecordAsync(IKubernetesObject<V1ObjectMeta> involved, string type, string reason, string message, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var ns = involved.Metadata.Namespace ?? "default";
+        var ns = involved.Metadata.NamespaceProperty ?? "default";
         var key = string.Join('\u0001', involved.Kind, ns, involved.Metadata.Name, involved.Metadata.Uid, type, reason, message);
         if (seen.TryGetValue(key, out var previous))
         {
             var count = previous.Count + 1;
             try
             {
-                var patched = await client.PatchAsync<Event>(previous.Name, previous.Namespace, KubernetesPatch.Merge(new JsonObject
+                var patched = await client.PatchAsync<Corev1Event>(previous.Name, previous.Namespace, KubernetesPatch.Merge(new JsonObject
                 {
                     ["count"] = count,
-                    ["lastTimestamp"] = now.UtcDateTime.ToString(KubeTimeConverter.Format, CultureInfo.InvariantCulture),
+                    ["lastTimestamp"] = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 }), ct);
                 seen[key] = (previous.Namespace, previous.Name, count);
                 return patched;
             }
-            catch (KubernetesException e) when (e.IsNotFound)
+            catch (KubernetesApiException e) when (e.IsNotFound)
             {
                 // The Event expired (TTL) meanwhile: start a new one.
                 seen.TryRemove(key, out _);
             }
         }
 
-        var ev = new Event
+        var ev = new Corev1Event
         {
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 // client-go names events <object>.<unique hex>.
                 Name = $"{involved.Metadata.Name}.{now.UtcTicks.ToString("x", CultureInfo.InvariantCulture)}{Random.Shared.Next(0x1000):x3}",
-                Namespace = ns,
+                NamespaceProperty = ns,
             },
-            InvolvedObject = new ObjectReference
+            InvolvedObject = new V1ObjectReference
             {
                 ApiVersion = involved.ApiVersion,
                 Kind = involved.Kind,
                 Name = involved.Metadata.Name,
-                Namespace = involved.Metadata.Namespace,
+                NamespaceProperty = involved.Metadata.NamespaceProperty,
                 Uid = involved.Metadata.Uid,
                 ResourceVersion = involved.Metadata.ResourceVersion,
             },
@@ -68,9 +69,9 @@ public sealed class EventRecorder(IKubernetesClient client, string component, st
             Reason = reason,
             Message = message,
             Count = 1,
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Source = new EventSource { Component = component, Host = instance },
+            FirstTimestamp = now.UtcDateTime,
+            LastTimestamp = now.UtcDateTime,
+            Source = new V1EventSource { Component = component, Host = instance },
             ReportingComponent = component,
             ReportingInstance = instance,
         };

@@ -1,10 +1,11 @@
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Kube.Runtime;
 
 /// <summary>The operator's logic for one kind (KubeOps <c>IEntityController</c>).</summary>
 public interface IEntityController<in TEntity>
-    where TEntity : class, IKubernetesObject
+    where TEntity : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>Brings the world in line with <paramref name="entity"/> (the latest cached state). Throwing requeues with back-off.</summary>
     Task<ReconcileResult> ReconcileAsync(TEntity entity, CancellationToken ct);

@@ -1,10 +1,11 @@
 using PgReplica.Kube.Client;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Kube.Runtime;
 
 /// <summary>
-/// Leader election on a coordination.k8s.io/v1 Lease (client-go <c>leaderelection</c>): create or take over the
+/// Leader election on a coordination.k8s.io/v1 V1Lease (client-go <c>leaderelection</c>): create or take over the
 /// lease with a resourceVersion compare-and-swap, renew it, step down when renewal fails past the deadline,
 /// release it on shutdown. Another holder's lease is judged expired on the local clock, from when its record last changed.
 /// </summary>
@@ -13,7 +14,7 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
     private readonly TimeProvider clock = time ?? TimeProvider.System;
     private string? observedRecord;
     private long observedAt;
-    private Lease? lastLease;
+    private V1Lease? lastLease;
 
     /// <summary>Raised when this candidate becomes leader.</summary>
     public event Action? OnStartedLeading;
@@ -92,19 +93,19 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
     public async Task<bool> TryAcquireOrRenewAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var lease = await client.GetAsync<Lease>(config.LeaseName, config.LeaseNamespace, ct);
+        var lease = await client.GetAsync<V1Lease>(config.LeaseName, config.LeaseNamespace, ct);
         if (lease is null)
         {
-            var created = new Lease
+            var created = new V1Lease
             {
-                Metadata = new ObjectMeta { Name = config.LeaseName, Namespace = config.LeaseNamespace },
+                Metadata = new V1ObjectMeta { Name = config.LeaseName, NamespaceProperty = config.LeaseNamespace },
                 Spec = NewSpec(now, transitions: 0, acquireTime: now),
             };
             try
             {
                 lastLease = await client.CreateAsync(created, ct);
             }
-            catch (KubernetesException e) when (e.IsAlreadyExists || e.IsConflict)
+            catch (KubernetesApiException e) when (e.IsAlreadyExists || e.IsConflict)
             {
                 return false;
             }
@@ -114,7 +115,7 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
         }
 
         Observe(lease);
-        var spec = lease.Spec ?? new LeaseSpec();
+        var spec = lease.Spec ?? new V1LeaseSpec();
         var heldByOther = !string.IsNullOrEmpty(spec.HolderIdentity) && spec.HolderIdentity != config.Identity;
         if (heldByOther && !ExpiredLocally(spec))
         {
@@ -123,14 +124,14 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
 
         var iAmHolder = spec.HolderIdentity == config.Identity;
         lease.Spec = iAmHolder
-            ? NewSpec(now, spec.LeaseTransitions ?? 0, spec.AcquireTime ?? now)
+            ? NewSpec(now, spec.LeaseTransitions ?? 0, spec.AcquireTime is { } acquired ? new DateTimeOffset(acquired, TimeSpan.Zero) : now)
             : NewSpec(now, (spec.LeaseTransitions ?? 0) + 1, now);
         try
         {
             // The read object's resourceVersion makes this PUT a compare-and-swap.
             lastLease = await client.ReplaceAsync(lease, ct);
         }
-        catch (KubernetesException e) when (e.IsConflict)
+        catch (KubernetesApiException e) when (e.IsConflict)
         {
             return false;
         }
@@ -154,7 +155,7 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
             {
                 return false;
             }
-            catch (Exception e) when (e is KubernetesException or HttpRequestException or OperationCanceledException or IOException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is KubernetesApiException or HttpRequestException or OperationCanceledException or IOException or System.Text.Json.JsonException)
             {
                 // Transient API errors: try again next period.
             }
@@ -197,7 +198,7 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
             {
                 return; // Shutdown while a renewal was in flight.
             }
-            catch (Exception e) when (e is KubernetesException or HttpRequestException or OperationCanceledException or IOException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is KubernetesApiException or HttpRequestException or OperationCanceledException or IOException or System.Text.Json.JsonException)
             {
                 renewed = false;
             }
@@ -224,34 +225,36 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
         {
             using var timeout = new CancellationTokenSource(config.RenewDeadline);
             var lease = lastLease;
-            lease.Spec = new LeaseSpec
+            lease.Spec = new V1LeaseSpec
             {
-                HolderIdentity = null,
+                // The holder stays: client-go's (and the package's) elector never takes a Lease with an empty
+                // holder, but takes any whose duration ran out, which one second soon is.
+                HolderIdentity = config.Identity,
                 LeaseDurationSeconds = 1,
                 LeaseTransitions = lease.Spec?.LeaseTransitions,
-                AcquireTime = clock.GetUtcNow(),
-                RenewTime = clock.GetUtcNow(),
+                AcquireTime = lease.Spec?.AcquireTime,
+                RenewTime = clock.GetUtcNow().UtcDateTime,
             };
             lastLease = await client.ReplaceAsync(lease, timeout.Token);
         }
-        catch (Exception e) when (e is KubernetesException or HttpRequestException or OperationCanceledException)
+        catch (Exception e) when (e is KubernetesApiException or HttpRequestException or OperationCanceledException)
         {
             // Best effort: the lease expires on its own.
         }
     }
 
-    private LeaseSpec NewSpec(DateTimeOffset now, int transitions, DateTimeOffset acquireTime) => new()
+    private V1LeaseSpec NewSpec(DateTimeOffset now, int transitions, DateTimeOffset acquireTime) => new()
     {
         HolderIdentity = config.Identity,
         LeaseDurationSeconds = (int)Math.Ceiling(config.LeaseDuration.TotalSeconds),
-        AcquireTime = acquireTime,
-        RenewTime = now,
+        AcquireTime = acquireTime.UtcDateTime,
+        RenewTime = now.UtcDateTime,
         LeaseTransitions = transitions,
     };
 
-    private void Observe(Lease lease)
+    private void Observe(V1Lease lease)
     {
-        var spec = lease.Spec ?? new LeaseSpec();
+        var spec = lease.Spec ?? new V1LeaseSpec();
         var record = $"{spec.HolderIdentity}|{spec.RenewTime:O}|{spec.AcquireTime:O}|{spec.LeaseTransitions}|{spec.LeaseDurationSeconds}";
         if (record != observedRecord)
         {
@@ -269,7 +272,7 @@ public sealed class LeaderElector(IKubernetesClient client, LeaderElectionConfig
         }
     }
 
-    private bool ExpiredLocally(LeaseSpec spec)
+    private bool ExpiredLocally(V1LeaseSpec spec)
     {
         var duration = TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? (int)config.LeaseDuration.TotalSeconds);
         return clock.GetElapsedTime(observedAt) >= duration;

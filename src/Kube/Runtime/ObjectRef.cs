@@ -1,4 +1,5 @@
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Kube.Runtime;
 
@@ -6,7 +7,7 @@ namespace PgReplica.Kube.Runtime;
 public readonly record struct ObjectRef(string? Namespace, string Name)
 {
     /// <summary>The key of <paramref name="obj"/>.</summary>
-    public static ObjectRef From(IKubernetesObject obj) => new(obj.Metadata.Namespace, obj.Metadata.Name ?? "");
+    public static ObjectRef From(IKubernetesObject<V1ObjectMeta> obj) => new(obj.Metadata.NamespaceProperty, obj.Metadata.Name ?? "");
 
     /// <summary>"ns/name", or "name" for cluster-scoped objects.</summary>
     public override string ToString() => Namespace is null ? Name : $"{Namespace}/{Name}";

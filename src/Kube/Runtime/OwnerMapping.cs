@@ -1,4 +1,6 @@
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
+using PgReplica.Kube.Client;
 
 namespace PgReplica.Kube.Runtime;
 
@@ -6,25 +8,25 @@ namespace PgReplica.Kube.Runtime;
 public static class OwnerMapping
 {
     /// <summary>Owners of kind <typeparamref name="TOwner"/> (same namespace as the child); only the controller owner when <paramref name="controllerOnly"/>.</summary>
-    public static IEnumerable<ObjectRef> OwnersOf<TOwner>(IKubernetesObject child, bool controllerOnly = false)
-        where TOwner : class, IKubernetesObject
+    public static IEnumerable<ObjectRef> OwnersOf<TOwner>(IKubernetesObject<V1ObjectMeta> child, bool controllerOnly = false)
+        where TOwner : class, IKubernetesObject<V1ObjectMeta>
     {
         var info = EntityInfo.Of<TOwner>();
         foreach (var owner in child.Metadata.OwnerReferences ?? [])
         {
             if (owner.Kind == info.Kind && owner.ApiVersion == info.ApiVersion && (!controllerOnly || owner.Controller == true))
             {
-                yield return new ObjectRef(info.ClusterScoped ? null : child.Metadata.Namespace, owner.Name);
+                yield return new ObjectRef(info.ClusterScoped ? null : child.Metadata.NamespaceProperty, owner.Name);
             }
         }
     }
 
     /// <summary>An ownerReference to <paramref name="owner"/> that marks it as the managing controller.</summary>
-    public static OwnerReference ControllerReference<TOwner>(TOwner owner)
-        where TOwner : class, IKubernetesObject
+    public static V1OwnerReference ControllerReference<TOwner>(TOwner owner)
+        where TOwner : class, IKubernetesObject<V1ObjectMeta>
     {
         var info = EntityInfo.Of<TOwner>();
-        return new OwnerReference
+        return new V1OwnerReference
         {
             ApiVersion = info.ApiVersion,
             Kind = info.Kind,

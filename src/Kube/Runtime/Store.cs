@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Kube.Runtime;
 
 /// <summary>A reflector cache (kube-rs <c>reflector::Store</c>): the latest state of every watched object.</summary>
 public sealed class Store<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile ConcurrentDictionary<ObjectRef, T> current = new();
@@ -54,7 +55,7 @@ public static class Reflector
 {
     /// <summary>Yields each event after applying it to <paramref name="store"/>.</summary>
     public static async IAsyncEnumerable<WatcherEvent<T>> Reflect<T>(this IAsyncEnumerable<WatcherEvent<T>> events, Store<T> store)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         await foreach (var ev in events)
         {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using PgReplica.Kube.Client;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Kube.Runtime;
 
@@ -9,7 +10,7 @@ namespace PgReplica.Kube.Runtime;
 /// connection; relist on 410 Gone/Expired (as an HTTP answer or an in-stream ERROR). Never ends until cancelled.
 /// </summary>
 public sealed class Watcher<T>(IKubernetesClient client, WatcherOptions? options = null)
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly WatcherOptions options = options ?? new WatcherOptions();
 
@@ -51,7 +52,7 @@ public sealed class Watcher<T>(IKubernetesClient client, WatcherOptions? options
             }
 
             yield return new WatcherEvent<T>(WatcherEventType.InitDone, null);
-            LastResourceVersion = list.Metadata.ResourceVersion;
+            LastResourceVersion = list.Metadata?.ResourceVersion;
 
             // Watching state: lasts until the RV is too old (relist) or cancellation.
             var relist = false;
@@ -81,7 +82,7 @@ public sealed class Watcher<T>(IKubernetesClient client, WatcherOptions? options
 
                         ev = stream.Current;
                     }
-                    catch (KubernetesException e) when (e.IsGone)
+                    catch (KubernetesApiException e) when (e.IsGone)
                     {
                         relist = true;
                         break;
@@ -111,7 +112,7 @@ public sealed class Watcher<T>(IKubernetesClient client, WatcherOptions? options
                             relist = true;
                             break;
                         case WatchEventType.Error:
-                            options.OnError?.Invoke(new KubernetesException(ev.Error ?? new Status { Message = "watch error" }));
+                            options.OnError?.Invoke(new KubernetesApiException(ev.Error ?? new V1Status { Message = "watch error" }));
                             failed = true;
                             break;
                     }

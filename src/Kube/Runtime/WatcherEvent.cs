@@ -1,4 +1,5 @@
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Kube.Runtime;
 
@@ -23,4 +24,4 @@ public enum WatcherEventType
 
 /// <summary>One watcher event; <see cref="Object"/> is null for InitStarted and InitDone.</summary>
 public sealed record WatcherEvent<T>(WatcherEventType Type, T? Object)
-    where T : class, IKubernetesObject;
+    where T : class, IKubernetesObject<V1ObjectMeta>;

@@ -21,7 +21,7 @@ public static class ClusterProgress
             {
                 foreach (var c in (await client.ListAsync<PostgresReplicaSet>(null, null, ct)).Items)
                 {
-                    var key = $"{c.Metadata.Namespace}/{c.Metadata.Name}";
+                    var key = $"{c.Metadata.NamespaceProperty}/{c.Metadata.Name}";
                     var line = Line(c);
                     if (!shown.TryGetValue(key, out var before) || before != line)
                     {
@@ -36,7 +36,7 @@ public static class ClusterProgress
             {
                 return;
             }
-            catch (Exception e) when (e is KubernetesException or HttpRequestException)
+            catch (Exception e) when (e is KubernetesApiException or HttpRequestException)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
             }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PgReplica.Entities.V1Alpha1;
 using PgReplica.Kube.Client;
-using PgReplica.Kube.Prometheus;
+using Prometheus;
 using PgReplica.Kube.Runtime;
 using PgReplica.Operator.Metrics;
 using PgReplica.Operator.Reconciliation;
@@ -18,9 +18,9 @@ public static class OperatorHost
     public static async Task<int> RunAsync(IKubernetesClient client, OperatorSettings settings, ILoggerFactory logging, CancellationToken ct)
     {
         var log = logging.CreateLogger("pgreplica");
-        var metrics = new OperatorMetrics(new CollectorRegistry());
+        var metrics = new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry());
         var ready = false;
-        await using var server = await MetricServer.StartAsync(settings.MetricsAddress, metrics.Registry, () => ready, ct);
+        await using var server = await Metrics.MetricServer.StartAsync(settings.MetricsAddress, metrics.Registry, () => ready, ct);
         log.LogInformation("metrics, /healthz and /readyz on {Url}", server.Url);
 
         if (!await WaitForApiAsync(client, settings, log, ct))
@@ -63,7 +63,7 @@ public static class OperatorHost
             client,
             new ReplicationMetricsPublisher(metrics),
             logging,
-            new ReconcilerOptions { ObserveInterval = settings.ObserveInterval },
+            new ReconcilerOptions { ObserveInterval = settings.ObserveInterval, StatusLagInterval = settings.StatusLagInterval },
             new ControllerOptions { Namespace = settings.WatchNamespace, MaxConcurrentReconciles = settings.Workers });
         await using var _ = databases;
         var reconciles = logging.CreateLogger(ReconcileLogCategory);
@@ -96,11 +96,11 @@ public static class OperatorHost
                 await client.ListAsync<PostgresReplicaSet>(settings.WatchNamespace, options: null, ct);
                 return true;
             }
-            catch (KubernetesException e) when (e.Code == 404)
+            catch (KubernetesApiException e) when (e.Code == 404)
             {
                 log.LogError("the PostgresReplicaSet CRD is not installed (kubectl apply -f config/crds/); retrying in {Seconds} s", delay.TotalSeconds);
             }
-            catch (Exception e) when (e is KubernetesException or HttpRequestException)
+            catch (Exception e) when (e is KubernetesApiException or HttpRequestException)
             {
                 log.LogError("cannot reach the Kubernetes API: {Error}; retrying in {Seconds} s", e.Message, delay.TotalSeconds);
             }

@@ -24,6 +24,9 @@ public sealed record OperatorSettings
     /// <summary>How often a cluster's replication is observed while nothing else changes.</summary>
     public TimeSpan ObserveInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Shortest time between status writes that only refresh LSN and lag figures.</summary>
+    public TimeSpan StatusLagInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Clusters reconciled at once.</summary>
     public int Workers { get; init; } = 2;
 }

@@ -1,3 +1,4 @@
+using k8s;
 using System.CommandLine;
 using PgReplica.Kube.Client;
 
@@ -19,8 +20,9 @@ public static class RunCommand
         var leaseNamespace = new Option<string?>("--leader-election-namespace") { Description = "Namespace of the Lease (default: $POD_NAMESPACE, the service account's namespace, or default)." };
         var leaseName = new Option<string>("--leader-election-id") { Description = "Name of the Lease.", DefaultValueFactory = _ => "pgreplica-operator" };
         var observe = new Option<double>("--observe-interval") { Description = "Seconds between replication observations of a cluster (lag freshness).", DefaultValueFactory = _ => 5 };
+        var statusLag = new Option<double>("--status-lag-interval") { Description = "Seconds between status writes that only refresh LSN and lag figures (metrics stay live).", DefaultValueFactory = _ => 30 };
         var workers = new Option<int>("--workers") { Description = "Clusters reconciled at once.", DefaultValueFactory = _ => 2 };
-        foreach (var o in new Option[] { kubeconfig, ns, metricsAddress, leaderElect, leaseNamespace, leaseName, observe, workers, logFormat, logLevel })
+        foreach (var o in new Option[] { kubeconfig, ns, metricsAddress, leaderElect, leaseNamespace, leaseName, observe, statusLag, workers, logFormat, logLevel })
         {
             cmd.Add(o);
         }
@@ -39,13 +41,13 @@ public static class RunCommand
             {
                 config = ClientConfig.Load(parse.GetValue(kubeconfig));
             }
-            catch (Exception e) when (e is KubeConfigException or IOException or NotSupportedException)
+            catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or NotSupportedException)
             {
                 Console.Error.WriteLine($"pgreplica run: {e.Message}");
                 return 2;
             }
 
-            using var client = new Kubernetes(config);
+            using var client = new KubernetesApiClient(config);
             var settings = new OperatorSettings
             {
                 WatchNamespace = parse.GetValue(ns),
@@ -54,6 +56,7 @@ public static class RunCommand
                 LeaseNamespace = parse.GetValue(leaseNamespace) ?? ClientConfig.OwnNamespace(),
                 LeaseName = parse.GetValue(leaseName)!,
                 ObserveInterval = TimeSpan.FromSeconds(parse.GetValue(observe)),
+                StatusLagInterval = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(statusLag))),
                 Workers = parse.GetValue(workers),
             };
             return await OperatorHost.RunAsync(client, settings, logging, ct);

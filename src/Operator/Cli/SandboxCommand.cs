@@ -1,3 +1,4 @@
+using k8s;
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -78,7 +79,7 @@ public static class SandboxCommand
                 return 0;
             }
 
-            using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(host.KubeconfigPath));
+            using var client = new KubernetesApiClient(ClientConfig.Load(host.KubeconfigPath));
             var settings = new OperatorSettings
             {
                 MetricsAddress = parse.GetValue(metricsAddress)!,

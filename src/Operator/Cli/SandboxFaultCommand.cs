@@ -1,3 +1,4 @@
+using k8s;
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text;
@@ -85,16 +86,21 @@ public static class SandboxFaultCommand
             throw new FileNotFoundException($"{kubeconfig} does not exist: is a sandbox running with that --dir?");
         }
 
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
-        using var http = new HttpClient(KubernetesHttpHandler.Create(config)) { BaseAddress = new Uri(config.Host.ToString()!), Timeout = TimeSpan.FromSeconds(30) };
+        var config = ClientConfig.Load(kubeconfig);
+        // The package's HTTP client: the kubeconfig's CA as trust, its client certificate if any.
+        using var kube = new Kubernetes(config);
+        using var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, new Uri(new Uri(config.Host), SandboxFaultApi.Path))
+        {
+            Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
         if (!string.IsNullOrEmpty(config.AccessToken))
         {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", config.AccessToken);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", config.AccessToken);
         }
 
-        using var response = body is null
-            ? await http.GetAsync(SandboxFaultApi.Path, ct)
-            : await http.PostAsync(SandboxFaultApi.Path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        using var response = await kube.HttpClient.SendAsync(request, timeout.Token);
         var text = await response.Content.ReadAsStringAsync(ct);
         var json = JsonNode.Parse(text.Length == 0 ? "{}" : text) as JsonObject;
         if (!response.IsSuccessStatusCode)

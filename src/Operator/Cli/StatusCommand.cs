@@ -1,3 +1,4 @@
+using k8s;
 using System.CommandLine;
 using PgReplica.Entities.V1Alpha1;
 using PgReplica.Kube.Client;
@@ -22,7 +23,7 @@ public static class StatusCommand
         {
             try
             {
-                using var client = new Kubernetes(ClientConfig.Load(parse.GetValue(kubeconfig)));
+                using var client = new KubernetesApiClient(ClientConfig.Load(parse.GetValue(kubeconfig)));
                 var namespaceName = parse.GetValue(ns) ?? client.DefaultNamespace;
                 var cluster = await client.GetAsync<PostgresReplicaSet>(parse.GetValue(name)!, namespaceName, ct);
                 if (cluster is null)
@@ -34,7 +35,7 @@ public static class StatusCommand
                 Console.Out.Write(StatusTable.Render(cluster));
                 return 0;
             }
-            catch (Exception e) when (e is KubernetesException or HttpRequestException or KubeConfigException or IOException)
+            catch (Exception e) when (e is KubernetesApiException or HttpRequestException or k8s.Exceptions.KubeConfigException or IOException)
             {
                 Console.Error.WriteLine($"pgreplica status: {e.Message}");
                 return 1;

@@ -1,4 +1,4 @@
-using PgReplica.Kube.Prometheus;
+using Prometheus;
 
 namespace PgReplica.Operator.Metrics;
 
@@ -36,18 +36,19 @@ public sealed class OperatorMetrics
     public OperatorMetrics(CollectorRegistry registry)
     {
         Registry = registry;
-        _reconciles = registry.CreateCounter("pgreplica_reconcile_total", "Reconcile passes by result (success, requeue, error).", "result");
-        _reconcileDuration = registry.CreateHistogram("pgreplica_reconcile_duration_seconds", "Duration of one reconcile pass.", [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
-        _queueDepth = registry.CreateGauge("pgreplica_workqueue_depth", "Keys waiting in the reconcile work queue.");
-        _replayLagBytes = registry.CreateGauge("pgreplica_standby_replay_lag_bytes", "WAL bytes between the primary's current LSN and the standby's replay LSN.", StandbyLabels);
-        _replayLagSeconds = registry.CreateGauge("pgreplica_standby_replay_lag_seconds", "Replay lag reported by pg_stat_replication, in seconds.", StandbyLabels);
-        _writeLagSeconds = registry.CreateGauge("pgreplica_standby_write_lag_seconds", "Write lag reported by pg_stat_replication, in seconds.", StandbyLabels);
-        _flushLagSeconds = registry.CreateGauge("pgreplica_standby_flush_lag_seconds", "Flush lag reported by pg_stat_replication, in seconds.", StandbyLabels);
-        _streaming = registry.CreateGauge("pgreplica_standby_streaming", "1 when the standby's walsender is streaming, else 0.", StandbyLabels);
-        _slotRetained = registry.CreateGauge("pgreplica_slot_retained_wal_bytes", "WAL bytes the standby's replication slot keeps on the primary.", StandbyLabels);
-        _slotActive = registry.CreateGauge("pgreplica_slot_active", "1 when a walsender uses the standby's slot, else 0.", StandbyLabels);
-        _desired = registry.CreateGauge("pgreplica_cluster_desired_standbys", "Standbys the resource asks for (spec.replicas).", ClusterLabels);
-        _ready = registry.CreateGauge("pgreplica_cluster_ready_standbys", "Standbys streaming.", ClusterLabels);
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        _reconciles = factory.CreateCounter("pgreplica_reconcile_total", "Reconcile passes by result (success, requeue, error).", "result");
+        _reconcileDuration = factory.CreateHistogram("pgreplica_reconcile_duration_seconds", "Duration of one reconcile pass.", new HistogramConfiguration { Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        _queueDepth = factory.CreateGauge("pgreplica_workqueue_depth", "Keys waiting in the reconcile work queue.");
+        _replayLagBytes = factory.CreateGauge("pgreplica_standby_replay_lag_bytes", "WAL bytes between the primary's current LSN and the standby's replay LSN.", StandbyLabels);
+        _replayLagSeconds = factory.CreateGauge("pgreplica_standby_replay_lag_seconds", "Replay lag reported by pg_stat_replication, in seconds.", StandbyLabels);
+        _writeLagSeconds = factory.CreateGauge("pgreplica_standby_write_lag_seconds", "Write lag reported by pg_stat_replication, in seconds.", StandbyLabels);
+        _flushLagSeconds = factory.CreateGauge("pgreplica_standby_flush_lag_seconds", "Flush lag reported by pg_stat_replication, in seconds.", StandbyLabels);
+        _streaming = factory.CreateGauge("pgreplica_standby_streaming", "1 when the standby's walsender is streaming, else 0.", StandbyLabels);
+        _slotRetained = factory.CreateGauge("pgreplica_slot_retained_wal_bytes", "WAL bytes the standby's replication slot keeps on the primary.", StandbyLabels);
+        _slotActive = factory.CreateGauge("pgreplica_slot_active", "1 when a walsender uses the standby's slot, else 0.", StandbyLabels);
+        _desired = factory.CreateGauge("pgreplica_cluster_desired_standbys", "Standbys the resource asks for (spec.replicas).", ClusterLabels);
+        _ready = factory.CreateGauge("pgreplica_cluster_ready_standbys", "Standbys streaming.", ClusterLabels);
     }
 
     /// <summary>The registry the families live in (for the /metrics server).</summary>
@@ -71,7 +72,7 @@ public sealed class OperatorMetrics
         var current = standbys.Select(s => s.Standby).ToHashSet(StringComparer.Ordinal);
         foreach (var family in StandbyFamilies())
         {
-            family.RemoveWhere(l => l[0] == ns && l[1] == cluster && !current.Contains(l[2]));
+            RemoveWhere(family, l => l[0] == ns && l[1] == cluster && !current.Contains(l[2]));
         }
 
         foreach (var s in standbys)
@@ -91,13 +92,21 @@ public sealed class OperatorMetrics
     {
         foreach (var family in StandbyFamilies())
         {
-            family.RemoveWhere(l => l[0] == ns && l[1] == cluster);
+            RemoveWhere(family, l => l[0] == ns && l[1] == cluster);
         }
 
         _desired.RemoveLabelled(ns, cluster);
         _ready.RemoveLabelled(ns, cluster);
     }
 
-    private IEnumerable<MetricFamily> StandbyFamilies() =>
+    private static void RemoveWhere(Gauge family, Func<string[], bool> match)
+    {
+        foreach (var labels in family.GetAllLabelValues().Where(match).ToList())
+        {
+            family.RemoveLabelled(labels);
+        }
+    }
+
+    private IEnumerable<Gauge> StandbyFamilies() =>
         [_replayLagBytes, _replayLagSeconds, _writeLagSeconds, _flushLagSeconds, _streaming, _slotRetained, _slotActive];
 }

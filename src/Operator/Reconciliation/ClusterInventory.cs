@@ -1,6 +1,7 @@
 using PgReplica.Entities.Naming;
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Operator.Postgres;
 using PgReplica.Operator.Reconciliation.Builders;
 
@@ -12,7 +13,7 @@ public sealed class ClusterInventory
     private readonly ClusterNames names;
 
     /// <summary>Indexes the listed objects; only objects controlled by this very resource (uid) count.</summary>
-    public ClusterInventory(PostgresReplicaSet cluster, IEnumerable<Pod> pods, IEnumerable<PersistentVolumeClaim> claims, IEnumerable<Service> services)
+    public ClusterInventory(PostgresReplicaSet cluster, IEnumerable<V1Pod> pods, IEnumerable<V1PersistentVolumeClaim> claims, IEnumerable<V1Service> services)
     {
         names = new ClusterNames(cluster.Metadata.Name!);
         Pods = Index(pods.Where(p => OwnedMetadata.IsOwnedBy(p, cluster)), p => names.OrdinalOf(p.Metadata.Name!));
@@ -22,13 +23,13 @@ public sealed class ClusterInventory
     }
 
     /// <summary>Pods by ordinal.</summary>
-    public IReadOnlyDictionary<int, Pod> Pods { get; }
+    public IReadOnlyDictionary<int, V1Pod> Pods { get; }
 
     /// <summary>Data PVCs by ordinal.</summary>
-    public IReadOnlyDictionary<int, PersistentVolumeClaim> Claims { get; }
+    public IReadOnlyDictionary<int, V1PersistentVolumeClaim> Claims { get; }
 
     /// <summary>Per-instance Services by ordinal.</summary>
-    public IReadOnlyDictionary<int, Service> Services { get; }
+    public IReadOnlyDictionary<int, V1Service> Services { get; }
 
     /// <summary>Names of all the cluster's Services (-rw and -ro included).</summary>
     public IReadOnlySet<string> NamedServices { get; }
@@ -39,7 +40,7 @@ public sealed class ClusterInventory
     /// </summary>
     public int PrimaryOrdinal(PostgresReplicaSetStatus? status)
     {
-        var labelled = Pods.Where(p => p.Value.Metadata.Labels?.GetValueOrDefault(Labels.Role) == Labels.PrimaryRole).Select(p => p.Key).ToList();
+        var labelled = Pods.Where(p => p.Value.GetLabel(Labels.Role) == Labels.PrimaryRole).Select(p => p.Key).ToList();
         if (labelled.Count == 1) return labelled[0];
         return status?.Primary?.Pod is { } pod && names.OrdinalOf(pod) is { } fromStatus ? fromStatus : 1;
     }

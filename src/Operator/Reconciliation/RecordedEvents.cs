@@ -11,7 +11,7 @@ public sealed class RecordedEvents(EventRecorder recorder, ILogger<RecordedEvent
     /// <inheritdoc />
     public async Task RecordAsync(PostgresReplicaSet cluster, ClusterEvent clusterEvent, CancellationToken cancellationToken)
     {
-        logger.LogInformation("{Namespace}/{Cluster}: {Reason}: {Message}", cluster.Metadata.Namespace, cluster.Metadata.Name, clusterEvent.Reason, clusterEvent.Message);
+        logger.LogInformation("{Namespace}/{Cluster}: {Reason}: {Message}", cluster.Metadata.NamespaceProperty, cluster.Metadata.Name, clusterEvent.Reason, clusterEvent.Message);
         try
         {
             await recorder.RecordAsync(cluster, clusterEvent.Type, clusterEvent.Reason, clusterEvent.Message, cancellationToken);

@@ -22,8 +22,8 @@ public sealed record ScalePlan(IReadOnlyList<int> Wanted, IReadOnlyList<int> ToC
 {
     /// <summary>
     /// Decides the standby ordinals for <paramref name="wantedStandbys"/>. Existing standbys are kept lowest
-    /// first; new ones take ordinals above everything ever seen (ordinals only grow, so a new standby never
-    /// meets a stale PVC or slot of an old one); removal takes the highest ordinals first.
+    /// first; new ones take ordinals above the highest one that still has a pod, slot, PVC or Service (so a new
+    /// standby never meets a stale PVC or slot of an old one); removal takes the highest ordinals first.
     /// </summary>
     public static ScalePlan Decide(int wantedStandbys, ExistingInstances existing)
     {

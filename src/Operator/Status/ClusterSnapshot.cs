@@ -1,5 +1,6 @@
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Operator.Postgres;
 
 namespace PgReplica.Operator.Status;
@@ -17,10 +18,10 @@ namespace PgReplica.Operator.Status;
 public sealed record ClusterSnapshot(
     PostgresReplicaSet Cluster,
     int PrimaryOrdinal,
-    Pod? PrimaryPod,
+    V1Pod? PrimaryPod,
     bool PrimaryAcceptsConnections,
     ReplicationObservation? Replication,
     IReadOnlyList<int> WantedStandbys,
     IReadOnlyList<int> RemovingStandbys,
-    IReadOnlyDictionary<int, Pod> StandbyPods,
+    IReadOnlyDictionary<int, V1Pod> StandbyPods,
     IReadOnlyList<string> Problems);

@@ -1,4 +1,5 @@
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Operator.Status;
 
@@ -22,20 +23,20 @@ public static class ConditionList
     /// Returns a copy of <paramref name="existing"/> with <paramref name="type"/> set. The transition time is
     /// kept when the status did not change, so that repeated passes write nothing new.
     /// </summary>
-    public static List<Condition> Set(IReadOnlyList<Condition>? existing, string type, bool status, string reason, string message, long? generation, DateTimeOffset now)
+    public static List<V1Condition> Set(IReadOnlyList<V1Condition>? existing, string type, bool status, string reason, string message, long? generation, DateTimeOffset now)
     {
         var result = (existing ?? []).Select(Copy).ToList();
         var text = status ? "True" : "False";
         var index = result.FindIndex(c => c.Type == type);
         var previous = index >= 0 ? result[index] : null;
-        var updated = new Condition
+        var updated = new V1Condition
         {
             Type = type,
             Status = text,
             Reason = reason,
             Message = message,
             ObservedGeneration = generation,
-            LastTransitionTime = previous is not null && previous.Status == text ? previous.LastTransitionTime : now,
+            LastTransitionTime = previous is not null && previous.Status == text ? previous.LastTransitionTime : now.UtcDateTime,
         };
         if (index >= 0) result[index] = updated;
         else result.Add(updated);
@@ -43,11 +44,11 @@ public static class ConditionList
     }
 
     /// <summary>The condition of a type, or null.</summary>
-    public static Condition? Find(IReadOnlyList<Condition>? conditions, string type) =>
+    public static V1Condition? Find(IReadOnlyList<V1Condition>? conditions, string type) =>
         conditions?.FirstOrDefault(c => c.Type == type);
 
     /// <summary>True when both lists hold the same conditions (order ignored).</summary>
-    public static bool SameAs(IReadOnlyList<Condition>? a, IReadOnlyList<Condition>? b)
+    public static bool SameAs(IReadOnlyList<V1Condition>? a, IReadOnlyList<V1Condition>? b)
     {
         var left = a ?? [];
         var right = b ?? [];
@@ -56,7 +57,7 @@ public static class ConditionList
             && x.ObservedGeneration == y.ObservedGeneration && x.LastTransitionTime == y.LastTransitionTime));
     }
 
-    private static Condition Copy(Condition c) => new()
+    private static V1Condition Copy(V1Condition c) => new()
     {
         Type = c.Type,
         Status = c.Status,

@@ -1,5 +1,6 @@
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Operator.Postgres;
 
 namespace PgReplica.Operator.Status;
@@ -12,7 +13,7 @@ public static class StandbyStateRules
     /// (pg_basebackup) runs, or the primary shows its base-backup walsender; catchup/streaming: the walsender
     /// on its slot says so; disconnected: it was connected before, or is ready, but nothing streams from its slot.
     /// </summary>
-    public static string Decide(string podName, Pod? pod, StandbyReplication? slotRow, ReplicationObservation? replication, string? previousState)
+    public static string Decide(string podName, V1Pod? pod, StandbyReplication? slotRow, ReplicationObservation? replication, string? previousState)
     {
         if (pod is null) return StandbyStates.Pending;
         var backingUp = replication?.Standbys.Any(s => s.ApplicationName == podName && s.State == "backup") == true;
@@ -32,9 +33,9 @@ public static class StandbyStateRules
     }
 
     /// <summary>True when the pod's Ready condition is True.</summary>
-    public static bool PodReady(Pod? pod) =>
+    public static bool PodReady(V1Pod? pod) =>
         pod?.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
-    private static bool InitContainerRunning(Pod pod) =>
+    private static bool InitContainerRunning(V1Pod pod) =>
         pod.Status?.InitContainerStatuses?.Any(s => s.State?.Running is not null) == true;
 }

@@ -1,3 +1,4 @@
+using k8s.Models;
 using PgReplica.Entities.Naming;
 using PgReplica.Entities.V1Alpha1;
 using PgReplica.Operator.Postgres;
@@ -90,7 +91,7 @@ public static class StatusBuilder
         return Phases.Scaling;
     }
 
-    private static List<PgReplica.Kube.Models.Condition> Conditions(ClusterSnapshot snapshot, PostgresReplicaSetStatus? previous, string phase, int wanted, int streaming, DateTimeOffset now)
+    private static List<V1Condition> Conditions(ClusterSnapshot snapshot, PostgresReplicaSetStatus? previous, string phase, int wanted, int streaming, DateTimeOffset now)
     {
         var generation = snapshot.Cluster.Metadata.Generation;
         var summary = $"{streaming}/{wanted} standbys streaming";

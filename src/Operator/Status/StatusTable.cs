@@ -12,7 +12,7 @@ public static class StatusTable
     {
         var status = cluster.Status;
         var text = new StringBuilder();
-        var name = $"{cluster.Metadata.Namespace}/{cluster.Metadata.Name}";
+        var name = $"{cluster.Metadata.NamespaceProperty}/{cluster.Metadata.Name}";
         if (status is null)
         {
             return $"{name}: no status yet (is the operator running?)\n";

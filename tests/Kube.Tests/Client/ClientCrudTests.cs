@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using PgReplica.Kube.Client;
-using PgReplica.Kube.Models;
-using PgReplica.Kube.Tests.Fakes;
+using k8s;
+using k8s.Models;
+using PgReplica.Kube.Tests.Harness;
 
 namespace PgReplica.Kube.Tests.Client;
 
@@ -10,7 +11,7 @@ public class ClientCrudTests
     [Fact]
     public async Task CreateGetListReplaceDeleteOverHttp()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
 
         var created = await client.CreateAsync(Thing.Named("a", replicas: 2));
@@ -32,12 +33,11 @@ public class ClientCrudTests
         Assert.Equal(2, replaced.Metadata.Generation);
         Assert.NotEqual(got.Metadata.ResourceVersion, replaced.Metadata.ResourceVersion);
 
-        var deleted = await client.DeleteAsync<Thing>("a", "default", new DeleteOptions { PropagationPolicy = "Foreground" });
+        var deleted = await client.DeleteAsync<Thing>("a", "default", new V1DeleteOptions { PropagationPolicy = "Background" });
         var deleteBody = JsonNode.Parse(server.Bodies.Single(b => b.Request == "DELETE /apis/example.io/v1/namespaces/default/things/a").Body)!;
-        Assert.Equal("Foreground", (string?)deleteBody["propagationPolicy"]);
-        Assert.Equal("DeleteOptions", (string?)deleteBody["kind"]);
+        Assert.Equal("Background", (string?)deleteBody["propagationPolicy"]);
         Assert.False(deleted.Pending);
-        Assert.Equal("Success", deleted.Status!.Outcome);
+        Assert.Equal("Success", deleted.Status!.Status);
         Assert.Null(await client.GetAsync<Thing>("a", "default"));
         Assert.True((await client.DeleteAsync<Thing>("a", "default")).WasAbsent);
     }
@@ -45,7 +45,7 @@ public class ClientCrudTests
     [Fact]
     public async Task StalePutIsConflict()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         var first = await client.CreateAsync(Thing.Named("a"));
         var stale = await client.GetAsync<Thing>("a");
@@ -53,7 +53,7 @@ public class ClientCrudTests
         await client.ReplaceAsync(first);
 
         stale!.Spec.Note = "two";
-        var e = await Assert.ThrowsAsync<KubernetesException>(() => client.ReplaceAsync(stale));
+        var e = await Assert.ThrowsAsync<KubernetesApiException>(() => client.ReplaceAsync(stale));
         Assert.True(e.IsConflict);
         Assert.False(e.IsAlreadyExists);
         Assert.Equal(409, e.Code);
@@ -64,44 +64,44 @@ public class ClientCrudTests
     [Fact]
     public async Task ErrorsMapToStatusHelpers()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         await client.CreateAsync(Thing.Named("a"));
 
-        var exists = await Assert.ThrowsAsync<KubernetesException>(() => client.CreateAsync(Thing.Named("a")));
+        var exists = await Assert.ThrowsAsync<KubernetesApiException>(() => client.CreateAsync(Thing.Named("a")));
         Assert.True(exists.IsAlreadyExists);
         Assert.False(exists.IsConflict);
 
-        var missing = await Assert.ThrowsAsync<KubernetesException>(() => client.ReplaceAsync(new Thing { Metadata = new() { Name = "zz", ResourceVersion = "1" } }));
+        var missing = await Assert.ThrowsAsync<KubernetesApiException>(() => client.ReplaceAsync(new Thing { Metadata = new() { Name = "zz", ResourceVersion = "1" } }));
         Assert.True(missing.IsNotFound);
 
-        var noRv = await Assert.ThrowsAsync<KubernetesException>(() => client.ReplaceAsync(Thing.Named("a")));
+        var noRv = await Assert.ThrowsAsync<KubernetesApiException>(() => client.ReplaceAsync(Thing.Named("a")));
         Assert.True(noRv.IsInvalid);
         Assert.Contains("resourceVersion", noRv.Status.Message);
 
         server.Fault = r => r.Method == "GET" ? (403, "Forbidden") : null;
-        var forbidden = await Assert.ThrowsAsync<KubernetesException>(() => client.GetAsync<Thing>("a"));
+        var forbidden = await Assert.ThrowsAsync<KubernetesApiException>(() => client.GetAsync<Thing>("a"));
         Assert.True(forbidden.IsForbidden);
 
         server.Fault = r => r.Method == "GET" ? (410, "Gone") : null;
-        Assert.True((await Assert.ThrowsAsync<KubernetesException>(() => client.ListAsync<Thing>())).IsGone);
+        Assert.True((await Assert.ThrowsAsync<KubernetesApiException>(() => client.ListAsync<Thing>())).IsGone);
     }
 
     [Fact]
     public async Task NonStatusErrorBodyStillCarriesTheCode()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         // A path the fake server does not route answers a Status; a non-JSON body must still map to its HTTP code.
         server.Fault = _ => (502, "BadGateway");
-        var e = await Assert.ThrowsAsync<KubernetesException>(() => client.GetAsync<Pod>("x"));
+        var e = await Assert.ThrowsAsync<KubernetesApiException>(() => client.GetAsync<V1Pod>("x"));
         Assert.Equal(502, e.Code);
     }
 
     [Fact]
     public async Task MergeAndJsonPatch()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         await client.CreateAsync(Thing.Named("a"));
 
@@ -112,7 +112,7 @@ public class ClientCrudTests
         var patched = await client.PatchAsync<Thing>("a", "default", KubernetesPatch.Json(new JsonPatch().Test("/spec/note", "hi").Replace("/spec/replicas", 5)));
         Assert.Equal(5, patched.Spec.Replicas);
 
-        var failed = await Assert.ThrowsAsync<KubernetesException>(() =>
+        var failed = await Assert.ThrowsAsync<KubernetesApiException>(() =>
             client.PatchAsync<Thing>("a", "default", KubernetesPatch.Json(new JsonPatch().Test("/spec/note", "other").Replace("/spec/replicas", 9))));
         Assert.True(failed.IsInvalid);
         Assert.Equal(5, (await client.GetAsync<Thing>("a"))!.Spec.Replicas);
@@ -122,7 +122,7 @@ public class ClientCrudTests
     [Fact]
     public async Task StatusSubresourceWritesOnlyStatus()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         var t = Thing.Named("a");
         t.Status = new ThingStatus { Phase = "Ignored" };
@@ -145,7 +145,7 @@ public class ClientCrudTests
     [Fact]
     public async Task ScaleSubresource()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         await client.CreateAsync(Thing.Named("a", replicas: 2));
         var scale = await client.GetScaleAsync<Thing>("a", "default");
@@ -160,7 +160,7 @@ public class ClientCrudTests
     [Fact]
     public async Task DeleteWithFinalizerReturnsTheObject()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         var t = Thing.Named("a");
         t.Metadata.Finalizers = ["example.io/cleanup"];
@@ -174,32 +174,32 @@ public class ClientCrudTests
     [Fact]
     public async Task BuiltInKindsRoundTripThroughTheServer()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
-        var pod = new Pod
+        var pod = new V1Pod
         {
-            Metadata = new() { Name = "p", Labels = new() { ["app"] = "x" } },
-            Spec = new PodSpec { Containers = [new Container { Name = "c", Image = "postgres:17", Ports = [new() { Name = "pg", ContainerPortNumber = 5432 }] }] },
+            Metadata = new() { Name = "p", Labels = new Dictionary<string, string> { ["app"] = "x" } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "postgres:17", Ports = [new() { Name = "pg", ContainerPort = 5432 }] }] },
         };
         await client.CreateAsync(pod);
-        await client.CreateAsync(new Pod { Metadata = new() { Name = "q", Labels = new() { ["app"] = "y" } }, Spec = new PodSpec() });
-        var listed = await client.ListAsync<Pod>("default", new ListOptions { LabelSelector = "app=x" });
+        await client.CreateAsync(new V1Pod { Metadata = new() { Name = "q", Labels = new Dictionary<string, string> { ["app"] = "y" } }, Spec = new V1PodSpec() });
+        var listed = await client.ListAsync<V1Pod>("default", new ListOptions { LabelSelector = "app=x" });
         Assert.Equal("p", Assert.Single(listed.Items).Metadata.Name);
-        Assert.Equal(5432, listed.Items[0].Spec!.Containers[0].Ports![0].ContainerPortNumber);
+        Assert.Equal(5432, listed.Items[0].Spec!.Containers[0].Ports![0].ContainerPort);
         Assert.Contains("GET /api/v1/namespaces/default/pods?labelSelector=app%3Dx", server.Requests);
-        var byField = await client.ListAsync<Pod>("default", new ListOptions { FieldSelector = "metadata.name=q" });
+        var byField = await client.ListAsync<V1Pod>("default", new ListOptions { FieldSelector = "metadata.name=q" });
         Assert.Equal("q", Assert.Single(byField.Items).Metadata.Name);
     }
 
     [Fact]
     public async Task ClusterScopedKindsIgnoreTheNamespace()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
-        await client.CreateAsync(new Namespace { Metadata = new() { Name = "pg" } });
-        await client.CreateAsync(new ConfigMap { Metadata = new() { Name = "cfg", Namespace = "pg" }, Data = new() { ["k"] = "v" } });
-        Assert.NotNull(await client.GetAsync<Namespace>("pg", "ignored"));
-        Assert.Equal("v", (await client.GetAsync<ConfigMap>("cfg", "pg"))!.Data!["k"]);
+        await client.CreateAsync(new V1Namespace { Metadata = new() { Name = "pg" } });
+        await client.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "cfg", NamespaceProperty = "pg" }, Data = new Dictionary<string, string> { ["k"] = "v" } });
+        Assert.NotNull(await client.GetAsync<V1Namespace>("pg", "ignored"));
+        Assert.Equal("v", (await client.GetAsync<V1ConfigMap>("cfg", "pg"))!.Data!["k"]);
         Assert.Contains("POST /api/v1/namespaces", server.Requests);
         Assert.Contains("GET /api/v1/namespaces/pg", server.Requests);
         Assert.Contains("GET /api/v1/namespaces/pg/configmaps/cfg", server.Requests);
@@ -208,9 +208,9 @@ public class ClientCrudTests
     [Fact]
     public async Task BearerTokenIsSent()
     {
-        await using var server = await FakeApiServer.StartAsync();
-        using var client = server.Client(token: "abc");
-        await client.ListAsync<Pod>();
-        Assert.Equal("Bearer abc", server.AuthorizationHeaders.Last());
+        await using var server = await SandboxApi.StartAsync();
+        using var client = server.Client(caller: "abc");
+        await client.ListAsync<V1Pod>();
+        Assert.Contains(server.Authorizations, a => a == $"Bearer {server.Token}");
     }
 }

@@ -1,5 +1,7 @@
-using PgReplica.Kube.Models;
-using PgReplica.Kube.Tests.Fakes;
+using k8s;
+using PgReplica.Kube.Client;
+using k8s.Models;
+using PgReplica.Kube.Tests.Harness;
 
 namespace PgReplica.Kube.Tests.Client;
 
@@ -8,7 +10,7 @@ public class WatchTests
     [Fact]
     public async Task WatchStreamsEventsFromResourceVersion()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         await client.CreateAsync(Thing.Named("before"));
         var list = await client.ListAsync<Thing>("default");
@@ -34,19 +36,19 @@ public class WatchTests
         await watching;
 
         Assert.Equal([(WatchEventType.Added, "a"), (WatchEventType.Modified, "a"), (WatchEventType.Deleted, "a")], seen);
-        Assert.Contains(server.Requests, r => r.Contains("watch=true&allowWatchBookmarks=true", StringComparison.Ordinal)
+        Assert.Contains(server.Requests, r => r.Contains("watch=true", StringComparison.Ordinal) && r.Contains("allowWatchBookmarks=true", StringComparison.Ordinal)
             && r.Contains($"resourceVersion={list.Metadata.ResourceVersion}", StringComparison.Ordinal) && r.Contains("timeoutSeconds=20", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task ExpiredResourceVersionArrivesAsInStreamError()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
-        server.AdvanceResourceVersion(50);
+        server.Store.AdvanceTo(server.ResourceVersion + 50);
         server.CompactedBelow = server.ResourceVersion;
         var events = new List<WatchEvent<Thing>>();
-        await foreach (var e in client.WatchAsync<Thing>("default", new() { ResourceVersion = "101" }))
+        await foreach (var e in client.WatchAsync<Thing>("default", new() { ResourceVersion = "2" }))
         {
             events.Add(e);
         }

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Kube.Runtime;
-using PgReplica.Kube.Tests.Fakes;
+using PgReplica.Kube.Tests.Harness;
 
 namespace PgReplica.Kube.Tests.Runtime;
 
@@ -9,13 +10,13 @@ public sealed class ControllerTests : IAsyncLifetime
 {
     private readonly CancellationTokenSource cts = new(TimeSpan.FromSeconds(60));
     private readonly ConcurrentQueue<ReconcileReport> reports = new();
-    private FakeApiServer server = null!;
-    private PgReplica.Kube.Client.Kubernetes client = null!;
+    private SandboxApi server = null!;
+    private PgReplica.Kube.Client.KubernetesApiClient client = null!;
     private Task running = Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
-        server = await FakeApiServer.StartAsync();
+        server = await SandboxApi.StartAsync();
         client = server.Client();
     }
 
@@ -35,7 +36,7 @@ public sealed class ControllerTests : IAsyncLifetime
             ResyncPeriod = null,
             Watcher = new WatcherOptions { InitialBackoff = TimeSpan.FromMilliseconds(50) },
         });
-        controller.Owns<Pod>();
+        controller.Owns<V1Pod>();
         configure?.Invoke(controller);
         controller.Reconciled += reports.Enqueue;
         running = controller.RunAsync(cts.Token);
@@ -51,14 +52,14 @@ public sealed class ControllerTests : IAsyncLifetime
         await Eventually.TrueAsync(() => reconciler.Count("default/a") >= 1);
 
         var before = reconciler.Count("default/a");
-        await client.CreateAsync(new Pod
+        await client.CreateAsync(new V1Pod
         {
-            Metadata = new ObjectMeta { Name = "a-1", OwnerReferences = [OwnerMapping.ControllerReference(owner)] },
-            Spec = new PodSpec(),
+            Metadata = new V1ObjectMeta { Name = "a-1", OwnerReferences = [OwnerMapping.ControllerReference(owner)] },
+            Spec = new V1PodSpec(),
         });
         await Eventually.TrueAsync(() => reconciler.Count("default/a") > before, because: "an owned Pod's change enqueues its owner");
 
-        await client.CreateAsync(new Pod { Metadata = new ObjectMeta { Name = "stray" }, Spec = new PodSpec() });
+        await client.CreateAsync(new V1Pod { Metadata = new V1ObjectMeta { Name = "stray" }, Spec = new V1PodSpec() });
         owner.Spec.Note = "latest";
         owner = await client.ReplaceAsync(owner);
         await Eventually.TrueAsync(() => reconciler.LastSeen("default/a")?.Spec.Note == "latest");
@@ -70,16 +71,16 @@ public sealed class ControllerTests : IAsyncLifetime
     {
         var reconciler = new RecordingReconciler();
         var owner = await client.CreateAsync(Thing.Named("a"));
-        var controller = Start(reconciler, c => c.Owns<Service>("app=pg"));
+        var controller = Start(reconciler, c => c.Owns<V1Service>("app=pg"));
         await Eventually.TrueAsync(() => reconciler.Count("default/a") >= 1);
-        await client.CreateAsync(new Service
+        await client.CreateAsync(new V1Service
         {
-            Metadata = new ObjectMeta { Name = "a-rw", Labels = new() { ["app"] = "pg" }, OwnerReferences = [OwnerMapping.ControllerReference(owner)] },
-            Spec = new ServiceSpec { Ports = [new() { Port = 5432, TargetPort = "postgres" }] },
+            Metadata = new V1ObjectMeta { Name = "a-rw", Labels = new Dictionary<string, string> { ["app"] = "pg" }, OwnerReferences = [OwnerMapping.ControllerReference(owner)] },
+            Spec = new V1ServiceSpec { Ports = [new() { Port = 5432, TargetPort = "postgres" }] },
         });
-        await Eventually.TrueAsync(() => controller.StoreOf<Service>().Count == 1);
-        Assert.Contains(server.Requests, r => r.StartsWith("GET /api/v1/namespaces/default/services?watch=true", StringComparison.Ordinal) && r.Contains("labelSelector=app%3Dpg", StringComparison.Ordinal));
-        Assert.Equal("postgres", controller.StoreOf<Service>().List()[0].Spec!.Ports![0].TargetPort!.Value.StringValue);
+        await Eventually.TrueAsync(() => controller.StoreOf<V1Service>().Count == 1);
+        Assert.Contains(server.Requests, r => r.StartsWith("GET /api/v1/namespaces/default/services?", StringComparison.Ordinal) && r.Contains("watch=true", StringComparison.Ordinal) && r.Contains("labelSelector=app%3Dpg", StringComparison.Ordinal));
+        Assert.Equal("postgres", controller.StoreOf<V1Service>().List()[0].Spec!.Ports![0].TargetPort!.Value);
     }
 
     [Fact]
@@ -125,9 +126,9 @@ public sealed class ControllerTests : IAsyncLifetime
         await client.CreateAsync(Thing.Named("b"));
         Start(reconciler);
         await Eventually.TrueAsync(() => reconciler.Count("default/a") >= 1 && reconciler.Count("default/b") >= 1);
-        await Eventually.TrueAsync(() => server.RequestsMatching("/things?watch=true").Count >= 1 && server.OpenWatches >= 2);
+        await Eventually.TrueAsync(() => server.RequestsMatching("/things?").Count(r => r.Contains("watch=true", StringComparison.Ordinal)) >= 1 && server.OpenWatches >= 2);
 
-        server.Fault = r => r.Query["watch"] == "true" && r.Path.Value!.EndsWith("/things", StringComparison.Ordinal) ? (500, "InternalError") : null;
+        server.Fault = r => r.Query["watch"] == "true" && r.Path.EndsWith("/things", StringComparison.Ordinal) ? (500, "InternalError") : null;
         server.DropWatches();
         await client.DeleteAsync<Thing>("b");
         server.CompactedBelow = server.ResourceVersion;

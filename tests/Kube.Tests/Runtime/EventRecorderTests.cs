@@ -1,6 +1,7 @@
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Kube.Runtime;
-using PgReplica.Kube.Tests.Fakes;
+using PgReplica.Kube.Tests.Harness;
 
 namespace PgReplica.Kube.Tests.Runtime;
 
@@ -9,7 +10,7 @@ public class EventRecorderTests
     [Fact]
     public async Task RepeatsBumpTheCountAndNewReasonsCreateNewEvents()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         var thing = await client.CreateAsync(Thing.Named("a"));
         var recorder = new EventRecorder(client, "pgreplica", "pod-1");
@@ -20,7 +21,7 @@ public class EventRecorderTests
 
         Assert.Equal(first.Metadata.Name, second.Metadata.Name);
         Assert.Equal(2, second.Count);
-        var events = (await client.ListAsync<Event>("default")).Items;
+        var events = (await client.ListAsync<Corev1Event>("default")).Items;
         Assert.Equal(2, events.Count);
         var scaled = events.Single(e => e.Reason == "Scaled");
         Assert.Equal(2, scaled.Count);
@@ -36,12 +37,12 @@ public class EventRecorderTests
     [Fact]
     public async Task AnExpiredEventIsCreatedAgain()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         var thing = await client.CreateAsync(Thing.Named("a"));
         var recorder = new EventRecorder(client, "pgreplica");
         var first = await recorder.RecordAsync(thing, EventRecorder.Normal, "Ready", "ok");
-        await client.DeleteAsync<Event>(first.Metadata.Name!, "default");
+        await client.DeleteAsync<Corev1Event>(first.Metadata.Name!, "default");
         var again = await recorder.RecordAsync(thing, EventRecorder.Normal, "Ready", "ok");
         Assert.Equal(1, again.Count);
         Assert.NotEqual(first.Metadata.Name, again.Metadata.Name);

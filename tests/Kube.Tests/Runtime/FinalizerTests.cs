@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Kube.Runtime;
-using PgReplica.Kube.Tests.Fakes;
+using PgReplica.Kube.Tests.Harness;
 
 namespace PgReplica.Kube.Tests.Runtime;
 
@@ -12,11 +13,11 @@ public class FinalizerTests
     [Fact]
     public void PatchesAreGuardedByTestOps()
     {
-        var first = JsonNode.Parse(Finalizers.AddPatch(null, Mine).ToJson())!.AsArray();
-        Assert.Equal("""{"op":"test","path":"/metadata/finalizers","value":null}""", first[0]!.ToJsonString());
+        var first = JsonNode.Parse(Finalizers.AddPatch(null, Mine, "41").ToJson())!.AsArray();
+        Assert.Equal("""{"op":"test","path":"/metadata/resourceVersion","value":"41"}""", first[0]!.ToJsonString());
         Assert.Equal("add", (string?)first[1]!["op"]);
 
-        var next = JsonNode.Parse(Finalizers.AddPatch(["other"], Mine).ToJson())!.AsArray();
+        var next = JsonNode.Parse(Finalizers.AddPatch(["other"], Mine, "41").ToJson())!.AsArray();
         Assert.Equal("""{"op":"test","path":"/metadata/finalizers","value":["other"]}""", next[0]!.ToJsonString());
         Assert.Equal("/metadata/finalizers/-", (string?)next[1]!["path"]);
 
@@ -29,7 +30,7 @@ public class FinalizerTests
     [Fact]
     public async Task AddRetriesWhenAConcurrentWriterChangedTheList()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         var stale = await client.CreateAsync(Thing.Named("a"));
         var other = await client.GetAsync<Thing>("a");
@@ -49,7 +50,7 @@ public class FinalizerTests
     [Fact]
     public async Task RemoveRetriesWhenTheIndexMovedAndTheLastRemovalDeletes()
     {
-        await using var server = await FakeApiServer.StartAsync();
+        await using var server = await SandboxApi.StartAsync();
         using var client = server.Client();
         var t = Thing.Named("a");
         t.Metadata.Finalizers = ["someone.else/keep", Mine];

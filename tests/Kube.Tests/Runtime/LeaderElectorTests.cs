@@ -1,14 +1,15 @@
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Kube.Runtime;
-using PgReplica.Kube.Tests.Fakes;
+using PgReplica.Kube.Tests.Harness;
 
 namespace PgReplica.Kube.Tests.Runtime;
 
 public sealed class LeaderElectorTests : IAsyncLifetime
 {
-    private FakeApiServer server = null!;
+    private SandboxApi server = null!;
 
-    public async Task InitializeAsync() => server = await FakeApiServer.StartAsync();
+    public async Task InitializeAsync() => server = await SandboxApi.StartAsync();
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
@@ -23,9 +24,9 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     {
         private readonly CancellationTokenSource cts = new(TimeSpan.FromSeconds(60));
 
-        public Candidate(FakeApiServer server, string id)
+        public Candidate(SandboxApi server, string id)
         {
-            Client = server.Client(token: id);
+            Client = server.Client(caller: id);
             Elector = new LeaderElector(Client, Config(id));
             Elector.OnStartedLeading += () => Interlocked.Increment(ref Started);
             Elector.OnStoppedLeading += () => Interlocked.Increment(ref Stopped);
@@ -46,7 +47,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         public int Started;
         public int Stopped;
 
-        public PgReplica.Kube.Client.Kubernetes Client { get; }
+        public PgReplica.Kube.Client.KubernetesApiClient Client { get; }
 
         public LeaderElector Elector { get; }
 
@@ -67,10 +68,10 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         }
     }
 
-    private async Task<Lease> LeaseAsync()
+    private async Task<V1Lease> LeaseAsync()
     {
         using var client = server.Client();
-        return (await client.GetAsync<Lease>("pgreplica-leader", "default"))!;
+        return (await client.GetAsync<V1Lease>("pgreplica-leader", "default"))!;
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         await Eventually.TrueAsync(() => b.Elector.ObservedLeader == "a");
 
         // Cut a off from the API server: its renewals fail, so it must stop leading within the renew deadline.
-        server.Fault = r => r.Headers.Authorization == "Bearer a" ? (503, "ServiceUnavailable") : null;
+        server.Fault = r => r.Caller == "a" ? (503, "ServiceUnavailable") : null;
         await Eventually.TrueAsync(() => !a.Leading && a.Stopped == 1);
         await Eventually.TrueAsync(() => b.Leading, because: "b takes the lease once it expired on b's clock");
         Assert.Equal("b", (await LeaseAsync()).Spec!.HolderIdentity);
@@ -127,12 +128,12 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     public async Task ConcurrentCandidatesForAReleasedLeaseProduceExactlyOneWinner()
     {
         using var setup = server.Client();
-        await setup.CreateAsync(new Lease
+        await setup.CreateAsync(new V1Lease
         {
-            Metadata = new ObjectMeta { Name = "pgreplica-leader", Namespace = "default" },
-            Spec = new LeaseSpec { HolderIdentity = null, LeaseDurationSeconds = 1, LeaseTransitions = 4 },
+            Metadata = new V1ObjectMeta { Name = "pgreplica-leader", NamespaceProperty = "default" },
+            Spec = new V1LeaseSpec { HolderIdentity = null, LeaseDurationSeconds = 1, LeaseTransitions = 4 },
         });
-        var clients = Enumerable.Range(0, 8).Select(i => server.Client(token: $"c{i}")).ToList();
+        var clients = Enumerable.Range(0, 8).Select(i => server.Client(caller: $"c{i}")).ToList();
         var electors = clients.Select((c, i) => new LeaderElector(c, Config($"c{i}"))).ToList();
         var wins = await Task.WhenAll(electors.Select(e => e.TryAcquireOrRenewAsync(CancellationToken.None)));
         Assert.Single(wins, w => w);
@@ -145,7 +146,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     [Fact]
     public async Task ShutdownDuringAnInFlightRenewalReturnsCleanly()
     {
-        using var client = server.Client(token: "a");
+        using var client = server.Client(caller: "a");
         var elector = new LeaderElector(client, Config("a") with { RenewDeadline = TimeSpan.FromSeconds(30), ReleaseOnCancel = false });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var started = new TaskCompletionSource();
@@ -170,7 +171,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     [Fact]
     public async Task FailingWorkEndsTheTermReleasesTheLeaseAndRethrows()
     {
-        using var client = server.Client(token: "a");
+        using var client = server.Client(caller: "a");
         var elector = new LeaderElector(client, Config("a"));
         var stopped = 0;
         elector.OnStoppedLeading += () => stopped++;
@@ -180,7 +181,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         Assert.Equal(1, stopped);
         Assert.False(elector.IsLeader);
         var lease = await LeaseAsync();
-        Assert.True(string.IsNullOrEmpty(lease.Spec!.HolderIdentity));
+        Assert.Equal("a", lease.Spec!.HolderIdentity);
         Assert.Equal(1, lease.Spec.LeaseDurationSeconds);
     }
 
@@ -188,14 +189,14 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     public async Task AnotherHoldersLeaseExpiresOnTheLocalClockNotItsRenewTime()
     {
         using var setup = server.Client();
-        await setup.CreateAsync(new Lease
+        await setup.CreateAsync(new V1Lease
         {
-            Metadata = new ObjectMeta { Name = "pgreplica-leader", Namespace = "default" },
+            Metadata = new V1ObjectMeta { Name = "pgreplica-leader", NamespaceProperty = "default" },
             // A renewTime far in the past (clock skew) must not make the lease look expired.
-            Spec = new LeaseSpec { HolderIdentity = "x", LeaseDurationSeconds = 10, RenewTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero) },
+            Spec = new V1LeaseSpec { HolderIdentity = "x", LeaseDurationSeconds = 10, RenewTime = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc) },
         });
         var time = new ManualTime();
-        using var client = server.Client(token: "b");
+        using var client = server.Client(caller: "b");
         var b = new LeaderElector(client, Config("b"), time);
 
         Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
@@ -204,8 +205,8 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         Assert.Equal("x", b.ObservedLeader);
 
         // The holder renews: the record changed, so the local validity window starts again.
-        var lease = (await setup.GetAsync<Lease>("pgreplica-leader", "default"))!;
-        lease.Spec!.RenewTime = new DateTimeOffset(2000, 1, 1, 0, 0, 1, TimeSpan.Zero);
+        var lease = (await setup.GetAsync<V1Lease>("pgreplica-leader", "default"))!;
+        lease.Spec!.RenewTime = new DateTime(2000, 1, 1, 0, 0, 1, DateTimeKind.Utc);
         await setup.ReplaceAsync(lease);
         time.Advance(TimeSpan.FromSeconds(2));
         Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
@@ -217,7 +218,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         var taken = await LeaseAsync();
         Assert.Equal("b", taken.Spec!.HolderIdentity);
         Assert.Equal(1, taken.Spec.LeaseTransitions);
-        Assert.Equal(time.GetUtcNow(), taken.Spec.AcquireTime);
+        Assert.Equal(time.GetUtcNow().UtcDateTime, taken.Spec.AcquireTime);
     }
 
     private sealed class ManualTime : TimeProvider
@@ -241,16 +242,16 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         using var intruder = server.Client();
         await Eventually.TrueAsync(async () =>
         {
-            var lease = (await intruder.GetAsync<Lease>("pgreplica-leader", "default"))!;
+            var lease = (await intruder.GetAsync<V1Lease>("pgreplica-leader", "default"))!;
             lease.Spec!.HolderIdentity = "c";
             lease.Spec.LeaseDurationSeconds = 3600;
-            lease.Spec.RenewTime = DateTimeOffset.UtcNow;
+            lease.Spec.RenewTime = DateTime.UtcNow;
             try
             {
                 await intruder.ReplaceAsync(lease);
                 return true;
             }
-            catch (PgReplica.Kube.Client.KubernetesException e) when (e.IsConflict)
+            catch (PgReplica.Kube.Client.KubernetesApiException e) when (e.IsConflict)
             {
                 return false;
             }

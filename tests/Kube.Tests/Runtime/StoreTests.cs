@@ -1,6 +1,7 @@
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Kube.Runtime;
-using PgReplica.Kube.Tests.Fakes;
+using PgReplica.Kube.Tests.Harness;
 
 namespace PgReplica.Kube.Tests.Runtime;
 

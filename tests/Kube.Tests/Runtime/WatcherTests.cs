@@ -1,13 +1,13 @@
-using PgReplica.Kube.Models;
+using k8s.Models;
 using PgReplica.Kube.Runtime;
-using PgReplica.Kube.Tests.Fakes;
+using PgReplica.Kube.Tests.Harness;
 
 namespace PgReplica.Kube.Tests.Runtime;
 
 public sealed class WatcherTests : IAsyncLifetime
 {
-    private FakeApiServer server = null!;
-    private PgReplica.Kube.Client.Kubernetes client = null!;
+    private SandboxApi server = null!;
+    private PgReplica.Kube.Client.KubernetesApiClient client = null!;
     private readonly CancellationTokenSource cts = new(TimeSpan.FromSeconds(60));
     private readonly List<WatcherEvent<Thing>> events = [];
     private readonly Lock gate = new();
@@ -16,7 +16,7 @@ public sealed class WatcherTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = await FakeApiServer.StartAsync();
+        server = await SandboxApi.StartAsync();
         client = server.Client();
     }
 
@@ -142,8 +142,9 @@ public sealed class WatcherTests : IAsyncLifetime
         Start();
         await Eventually.TrueAsync(() => server.OpenWatches == 1);
         var before = Seen().Count;
-        var bookmarkRv = server.AdvanceResourceVersion(25);
-        server.SendBookmarks();
+        // Writes the watcher does not see (another namespace) move the cluster's resourceVersion; bookmarks carry it.
+        await client.CreateAsync(Thing.Named("elsewhere", ns: "other"));
+        var bookmarkRv = server.ResourceVersion;
         await Eventually.TrueAsync(() => watcher.LastResourceVersion == bookmarkRv.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(before, Seen().Count);
 

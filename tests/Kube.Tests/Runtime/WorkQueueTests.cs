@@ -1,5 +1,5 @@
 using PgReplica.Kube.Runtime;
-using PgReplica.Kube.Tests.Fakes;
+using PgReplica.Kube.Tests.Harness;
 
 namespace PgReplica.Kube.Tests.Runtime;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PgReplica.Entities.Naming;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Operator.Reconciliation;
 using PgReplica.Operator.Reconciliation.Builders;
 
@@ -54,7 +55,7 @@ public sealed class BuildersTests
         var pod = InstancePodBuilder.Standby(cluster, 3, Parameters);
 
         Assert.Equal("orders-3", pod.Metadata.Name);
-        Assert.Equal("db", pod.Metadata.Namespace);
+        Assert.Equal("db", pod.Metadata.NamespaceProperty);
         Assert.Equal("standby", pod.Metadata.Labels![Labels.Role]);
         Assert.Equal("orders", pod.Metadata.Labels[Labels.Cluster]);
         Assert.Equal("orders-3", pod.Metadata.Labels[Labels.Instance]);
@@ -63,6 +64,7 @@ public sealed class BuildersTests
         Assert.True(pod.Spec.SecurityContext.RunAsNonRoot);
         Assert.Equal("orders-3-data", pod.Spec.Volumes!.Single(v => v.Name == "data").PersistentVolumeClaim!.ClaimName);
         var postgres = pod.Spec.Containers.Single();
+        Assert.Equal(postgres.Name, pod.Metadata.Annotations!["kubectl.kubernetes.io/default-container"]);
         Assert.Equal("postgres:17", postgres.Image);
         // The data directory's mode is set back on every start, before postgres (fsGroup gives it group bits at each mount).
         Assert.Equal(["sh", "-c", InstanceScripts.RunPostgres], postgres.Command);
@@ -70,9 +72,9 @@ public sealed class BuildersTests
         Assert.EndsWith("exec postgres -D \"$PGDATA\"", postgres.Command[2], StringComparison.Ordinal);
         Assert.Contains("chmod 0700 \"$PGDATA\"", pod.Spec.InitContainers!.Single().Command![2], StringComparison.Ordinal);
         Assert.Equal("/var/lib/postgresql/data/pgdata", postgres.Env!.Single(e => e.Name == "PGDATA").Value);
-        Assert.Equal("OnRootMismatch", pod.Spec.SecurityContext.ExtensionData!["fsGroupChangePolicy"].GetString());
+        Assert.Equal("OnRootMismatch", pod.Spec.SecurityContext.FsGroupChangePolicy);
         Assert.Equal("pg_isready", postgres.ReadinessProbe!.Exec!.Command![0]);
-        Assert.Equal(5432, postgres.LivenessProbe!.TcpSocket!.Port.IntValue);
+        Assert.Equal("5432", postgres.LivenessProbe!.TcpSocket!.Port.Value);
         Assert.Equal("1Gi", postgres.Resources!.Limits!["memory"]);
 
         var init = pod.Spec.InitContainers!.Single();
@@ -116,12 +118,12 @@ public sealed class BuildersTests
     public void Built_objects_serialize_with_the_kube_json_options()
     {
         var cluster = TestClusters.Named("orders");
-        var json = JsonSerializer.Serialize(InstancePodBuilder.Primary(cluster, 1, Parameters), PgReplica.Kube.Models.KubernetesJson.Options);
+        var json = k8s.KubernetesJson.Serialize(InstancePodBuilder.Primary(cluster, 1, Parameters));
         Assert.Contains("\"secretKeyRef\"", json);
         Assert.Contains("\"ownerReferences\"", json);
     }
 
-    private static void AssertOwned(IKubernetesObject obj, PgReplica.Entities.V1Alpha1.PostgresReplicaSet cluster)
+    private static void AssertOwned(k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> obj, PgReplica.Entities.V1Alpha1.PostgresReplicaSet cluster)
     {
         var owner = Assert.Single(obj.Metadata.OwnerReferences!);
         Assert.Equal("PostgresReplicaSet", owner.Kind);

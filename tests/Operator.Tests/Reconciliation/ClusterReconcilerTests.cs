@@ -1,5 +1,6 @@
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Operator.Reconciliation;
 using PgReplica.Operator.Reconciliation.Builders;
 using PgReplica.Operator.Status;
@@ -17,13 +18,13 @@ public sealed class ClusterReconcilerTests
 
         Assert.Equal(new ReconcilerOptions().WaitInterval, next);
         Assert.Contains(PgReplica.Entities.Naming.Labels.Finalizer, sim.Resource!.Metadata.Finalizers!);
-        Assert.Equal(["orders-1"], sim.Names_<Pod>());
-        Assert.Equal(["orders-1-data"], sim.Names_<PersistentVolumeClaim>());
-        Assert.Equal(["orders-rw"], sim.Names_<Service>());
-        Assert.Equal(["orders-replication"], sim.Names_<Secret>());
+        Assert.Equal(["orders-1"], sim.Names_<V1Pod>());
+        Assert.Equal(["orders-1-data"], sim.Names_<V1PersistentVolumeClaim>());
+        Assert.Equal(["orders-rw"], sim.Names_<V1Service>());
+        Assert.Equal(["orders-replication"], sim.Names_<V1Secret>());
         Assert.Empty(sim.SlotNames);
         Assert.Equal(Phases.Initializing, sim.Resource.Status!.Phase);
-        Assert.Equal("primary", sim.Kube.All<Pod>().Single().Metadata.Labels![PgReplica.Entities.Naming.Labels.Role]);
+        Assert.Equal("primary", sim.Kube.All<V1Pod>().Single().Metadata.Labels![PgReplica.Entities.Naming.Labels.Role]);
     }
 
     [Fact]
@@ -32,24 +33,24 @@ public sealed class ClusterReconcilerTests
         var sim = new SimulatedCluster();
         await sim.PassAsync();
         // postgres answers on the pod IP, but the readiness probe has not passed: the -rw Service has no endpoint yet.
-        sim.Kube.Mutate<Pod>(SimulatedCluster.Namespace, "orders-1", p => p.Status = new PodStatus
+        sim.Kube.Mutate<V1Pod>(SimulatedCluster.Namespace, "orders-1", p => p.Status = new V1PodStatus
         {
             Phase = "Running",
             PodIP = "10.0.0.1",
-            Conditions = [new PodCondition { Type = "Ready", Status = "False" }],
+            Conditions = [new V1PodCondition { Type = "Ready", Status = "False" }],
         });
         sim.Database.Up = true;
 
         var next = await sim.PassAsync();
 
         Assert.Equal(new ReconcilerOptions().WaitInterval, next);
-        Assert.Equal(["orders-1"], sim.Names_<Pod>());
+        Assert.Equal(["orders-1"], sim.Names_<V1Pod>());
         Assert.Empty(sim.SlotNames);
 
-        sim.Kube.Mutate<Pod>(SimulatedCluster.Namespace, "orders-1", p => p.Status!.Conditions = [new PodCondition { Type = "Ready", Status = "True" }]);
+        sim.Kube.Mutate<V1Pod>(SimulatedCluster.Namespace, "orders-1", p => p.Status!.Conditions = [new V1PodCondition { Type = "Ready", Status = "True" }]);
         await sim.ConvergeAsync();
 
-        Assert.Equal(["orders-1", "orders-2", "orders-3"], sim.Names_<Pod>());
+        Assert.Equal(["orders-1", "orders-2", "orders-3"], sim.Names_<V1Pod>());
         Assert.Equal(["orders_2", "orders_3"], sim.SlotNames);
     }
 
@@ -59,9 +60,9 @@ public sealed class ClusterReconcilerTests
         var sim = new SimulatedCluster();
         await sim.ConvergeAsync();
 
-        Assert.Equal(["orders-1", "orders-2", "orders-3"], sim.Names_<Pod>());
-        Assert.Equal(["orders-1-data", "orders-2-data", "orders-3-data"], sim.Names_<PersistentVolumeClaim>());
-        Assert.Equal(["orders-2", "orders-3", "orders-ro", "orders-rw"], sim.Names_<Service>());
+        Assert.Equal(["orders-1", "orders-2", "orders-3"], sim.Names_<V1Pod>());
+        Assert.Equal(["orders-1-data", "orders-2-data", "orders-3-data"], sim.Names_<V1PersistentVolumeClaim>());
+        Assert.Equal(["orders-2", "orders-3", "orders-ro", "orders-rw"], sim.Names_<V1Service>());
         Assert.Equal(["orders_2", "orders_3"], sim.SlotNames);
         var status = sim.Resource!.Status!;
         Assert.Equal(Phases.Ready, status.Phase);
@@ -70,7 +71,7 @@ public sealed class ClusterReconcilerTests
         Assert.All(status.Standbys!, s => Assert.Equal("streaming", s.State));
         Assert.Equal("10.0.0.1", sim.Database.LastEndpoint!.Host);
         Assert.Equal("postgres", sim.Database.LastEndpoint.Username);
-        Assert.Equal(SecretBuilder.Read(sim.Kube.All<Secret>().Single(), SecretBuilder.SuperuserPasswordKey), sim.Database.LastEndpoint.Password);
+        Assert.Equal(SecretBuilder.Read(sim.Kube.All<V1Secret>().Single(), SecretBuilder.SuperuserPasswordKey), sim.Database.LastEndpoint.Password);
         foreach (var reason in new[] { "SecretCreated", "PrimaryCreated", "ClusterReady" }) Assert.Equal(1, sim.Events.Count(reason));
         Assert.Equal(2, sim.Events.Count("SlotCreated"));
         Assert.Equal(2, sim.Events.Count("StandbyCreated"));
@@ -99,16 +100,16 @@ public sealed class ClusterReconcilerTests
         await sim.ConvergeAsync();
         sim.Scale(3);
         await sim.ConvergeAsync();
-        Assert.Equal(["orders-1", "orders-2", "orders-3", "orders-4"], sim.Names_<Pod>());
+        Assert.Equal(["orders-1", "orders-2", "orders-3", "orders-4"], sim.Names_<V1Pod>());
         Assert.Equal(["orders_2", "orders_3", "orders_4"], sim.SlotNames);
 
         sim.Scale(1);
         await sim.ConvergeAsync();
 
-        Assert.Equal(["orders-1", "orders-2"], sim.Names_<Pod>());
+        Assert.Equal(["orders-1", "orders-2"], sim.Names_<V1Pod>());
         Assert.Equal(["orders_2"], sim.SlotNames);
-        Assert.Equal(["orders-1-data", "orders-2-data"], sim.Names_<PersistentVolumeClaim>());
-        Assert.Equal(["orders-2", "orders-ro", "orders-rw"], sim.Names_<Service>());
+        Assert.Equal(["orders-1-data", "orders-2-data"], sim.Names_<V1PersistentVolumeClaim>());
+        Assert.Equal(["orders-2", "orders-ro", "orders-rw"], sim.Names_<V1Service>());
         Assert.Empty(sim.Database.DropAttemptsWhileActive);
         Assert.Equal(2, sim.Events.Count("ScaledDown"));
         Assert.Equal(2, sim.Events.Count("SlotDropped"));
@@ -133,13 +134,13 @@ public sealed class ClusterReconcilerTests
 
         Assert.Equal(new ReconcilerOptions().WaitInterval, next);
         Assert.Contains("orders_3", sim.SlotNames);
-        Assert.Contains("orders-3-data", sim.Names_<PersistentVolumeClaim>());
+        Assert.Contains("orders-3-data", sim.Names_<V1PersistentVolumeClaim>());
         Assert.Contains("orders_3", sim.Database.DropAttemptsWhileActive);
 
         sim.Database.Slots["orders_3"] = null;
         await sim.ConvergeAsync();
         Assert.Equal(["orders_2"], sim.SlotNames);
-        Assert.DoesNotContain("orders-3-data", sim.Names_<PersistentVolumeClaim>());
+        Assert.DoesNotContain("orders-3-data", sim.Names_<V1PersistentVolumeClaim>());
     }
 
     [Fact]
@@ -147,14 +148,14 @@ public sealed class ClusterReconcilerTests
     {
         var sim = new SimulatedCluster();
         await sim.ConvergeAsync();
-        var claimUid = sim.Kube.All<PersistentVolumeClaim>().Single(c => c.Metadata.Name == "orders-3-data").Metadata.Uid;
-        await sim.Kube.DeleteAsync<Pod>("orders-3", SimulatedCluster.Namespace);
+        var claimUid = sim.Kube.All<V1PersistentVolumeClaim>().Single(c => c.Metadata.Name == "orders-3-data").Metadata.Uid;
+        await sim.Kube.DeleteAsync<V1Pod>("orders-3", SimulatedCluster.Namespace);
         sim.Kubelet();
 
         await sim.ConvergeAsync();
 
-        Assert.Equal(["orders-1", "orders-2", "orders-3"], sim.Names_<Pod>());
-        Assert.Equal(claimUid, sim.Kube.All<PersistentVolumeClaim>().Single(c => c.Metadata.Name == "orders-3-data").Metadata.Uid);
+        Assert.Equal(["orders-1", "orders-2", "orders-3"], sim.Names_<V1Pod>());
+        Assert.Equal(claimUid, sim.Kube.All<V1PersistentVolumeClaim>().Single(c => c.Metadata.Name == "orders-3-data").Metadata.Uid);
         Assert.Equal(2, sim.Events.Count("SlotCreated")); // no new slot
         Assert.Equal(3, sim.Events.Count("StandbyCreated"));
         Assert.Equal(Phases.Ready, sim.Resource!.Status!.Phase);
@@ -165,11 +166,11 @@ public sealed class ClusterReconcilerTests
     {
         var sim = new SimulatedCluster();
         await sim.PassAsync();
-        var before = SecretBuilder.Read(sim.Kube.All<Secret>().Single(), SecretBuilder.ReplicationPasswordKey);
+        var before = SecretBuilder.Read(sim.Kube.All<V1Secret>().Single(), SecretBuilder.ReplicationPasswordKey);
         await sim.ConvergeAsync();
         sim.Scale(3);
         await sim.ConvergeAsync();
-        Assert.Equal(before, SecretBuilder.Read(sim.Kube.All<Secret>().Single(), SecretBuilder.ReplicationPasswordKey));
+        Assert.Equal(before, SecretBuilder.Read(sim.Kube.All<V1Secret>().Single(), SecretBuilder.ReplicationPasswordKey));
         Assert.Equal(1, sim.Events.Count("SecretCreated"));
     }
 
@@ -186,7 +187,7 @@ public sealed class ClusterReconcilerTests
 
         await sim.ConvergeAsync();
 
-        Assert.Equal(["orders-1", "orders-2", "orders-3"], sim.Names_<Pod>());
+        Assert.Equal(["orders-1", "orders-2", "orders-3"], sim.Names_<V1Pod>());
         Assert.Equal(["orders_2", "orders_3"], sim.SlotNames);
         var invalid = ConditionList.Find(sim.Resource!.Status!.Conditions, StatusBuilder.SpecInvalid)!;
         Assert.Equal("True", invalid.Status);
@@ -199,7 +200,7 @@ public sealed class ClusterReconcilerTests
     public async Task An_object_the_api_refuses_becomes_a_condition_not_a_crash_loop()
     {
         var sim = new SimulatedCluster();
-        sim.Kube.Validate = o => o is PersistentVolumeClaim ? "spec.resources.requests.storage: Invalid value: quantities must match the regular expression" : null;
+        sim.Kube.Validate = o => o is V1PersistentVolumeClaim ? "spec.resources.requests.storage: Invalid value: quantities must match the regular expression" : null;
 
         await sim.PassAsync();
 
@@ -221,7 +222,7 @@ public sealed class ClusterReconcilerTests
 
         Assert.Null(sim.Resource);
         Assert.Empty(sim.SlotNames);
-        Assert.Equal(["orders-1"], sim.Names_<Pod>()); // the primary goes by garbage collection
+        Assert.Equal(["orders-1"], sim.Names_<V1Pod>()); // the primary goes by garbage collection
         Assert.Empty(sim.Database.DropAttemptsWhileActive);
     }
 
@@ -230,18 +231,18 @@ public sealed class ClusterReconcilerTests
     {
         var sim = new SimulatedCluster();
         await sim.ConvergeAsync();
-        var claims = sim.Kube.All<PersistentVolumeClaim>().ToDictionary(c => c.Metadata.Name!, c => c.Metadata.Uid);
+        var claims = sim.Kube.All<V1PersistentVolumeClaim>().ToDictionary(c => c.Metadata.Name!, c => c.Metadata.Uid);
         sim.Kube.Mutate<PostgresReplicaSet>(SimulatedCluster.Namespace, "orders", c => c.Spec.Postgresql.Parameters["work_mem"] = "32MB");
         var changed = sim.Resource!;
         var desired = InstancePodBuilder.ConfigHash(changed, PostgresParameters.Merge(changed.Spec.Postgresql.Parameters, changed.Spec.Replication.MaxSlotWalKeepSize));
-        Assert.All(sim.Kube.All<Pod>(), p => Assert.NotEqual(desired, InstancePodBuilder.ConfigHashOf(p)));
+        Assert.All(sim.Kube.All<V1Pod>(), p => Assert.NotEqual(desired, InstancePodBuilder.ConfigHashOf(p)));
 
         await sim.ConvergeAsync();
 
-        Assert.All(sim.Kube.All<Pod>(), p => Assert.Equal(desired, InstancePodBuilder.ConfigHashOf(p)));
+        Assert.All(sim.Kube.All<V1Pod>(), p => Assert.Equal(desired, InstancePodBuilder.ConfigHashOf(p)));
         var deletes = sim.Kube.Log.Where(l => l.StartsWith("delete Pod", StringComparison.Ordinal)).ToList();
         Assert.Equal(["delete Pod orders-2", "delete Pod orders-3", "delete Pod orders-1"], deletes);
-        Assert.Equal(claims, sim.Kube.All<PersistentVolumeClaim>().ToDictionary(c => c.Metadata.Name!, c => c.Metadata.Uid));
+        Assert.Equal(claims, sim.Kube.All<V1PersistentVolumeClaim>().ToDictionary(c => c.Metadata.Name!, c => c.Metadata.Uid));
         Assert.Equal(["orders_2", "orders_3"], sim.SlotNames);
         Assert.Equal(Phases.Ready, sim.Resource!.Status!.Phase);
         Assert.Equal(2, sim.Events.Count("StandbyRestarted"));
@@ -278,11 +279,11 @@ public sealed class ClusterReconcilerTests
             sim.Crash.CrashAt = crashAt;
             await RunScenarioAsync(sim);
 
-            Assert.Equal(reference.Names_<Pod>(), sim.Names_<Pod>());
-            Assert.Equal(reference.Names_<PersistentVolumeClaim>(), sim.Names_<PersistentVolumeClaim>());
-            Assert.Equal(reference.Names_<Service>(), sim.Names_<Service>());
+            Assert.Equal(reference.Names_<V1Pod>(), sim.Names_<V1Pod>());
+            Assert.Equal(reference.Names_<V1PersistentVolumeClaim>(), sim.Names_<V1PersistentVolumeClaim>());
+            Assert.Equal(reference.Names_<V1Service>(), sim.Names_<V1Service>());
             Assert.Equal(reference.SlotNames, sim.SlotNames);
-            Assert.Single(sim.Kube.All<Secret>());
+            Assert.Single(sim.Kube.All<V1Secret>());
             Assert.Equal(Phases.Ready, sim.Resource!.Status!.Phase);
             Assert.Empty(sim.Database.DropAttemptsWhileActive);
         }

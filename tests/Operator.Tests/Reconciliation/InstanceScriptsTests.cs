@@ -1,5 +1,6 @@
 using Npgsql;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Operator.Postgres;
 using PgReplica.Operator.Reconciliation;
 using PgReplica.Operator.Reconciliation.Builders;
@@ -97,7 +98,7 @@ public sealed class InstanceScriptsTests : IAsyncLifetime
     }
 
     /// <summary>Runs the pod's init container script as postgres with the pod's env (secrets resolved, paths moved to the test dir).</summary>
-    private static void RunInit(Pod pod, Secret secret, string pgdata, int port, string? primaryHost)
+    private static void RunInit(V1Pod pod, V1Secret secret, string pgdata, int port, string? primaryHost)
     {
         var init = Assert.Single(pod.Spec!.InitContainers!);
         var env = new Dictionary<string, string> { ["PATH"] = LocalPostgres.BinDir + ":/usr/bin:/bin" };

@@ -7,7 +7,7 @@ public static class TestClusters
 {
     public static PostgresReplicaSet Named(string name, int replicas = 2, string ns = "db") => new()
     {
-        Metadata = new() { Name = name, Namespace = ns, Uid = "uid-" + name, Generation = 1, ResourceVersion = "1" },
+        Metadata = new() { Name = name, NamespaceProperty = ns, Uid = "uid-" + name, Generation = 1, ResourceVersion = "1" },
         Spec = new PostgresReplicaSetSpec { Replicas = replicas, Image = "postgres:17" },
     };
 }

@@ -1,5 +1,6 @@
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Operator.Postgres;
 using PgReplica.Operator.Status;
 using PgReplica.Operator.Tests.Reconciliation;
@@ -11,22 +12,22 @@ public sealed class StatusBuilderTests
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly Lsn Current = Lsn.Parse("0/5000000");
 
-    private static Pod RunningPod(bool ready = true) => new()
+    private static V1Pod RunningPod(bool ready = true) => new()
     {
-        Status = new PodStatus
+        Status = new V1PodStatus
         {
             Phase = "Running",
-            Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
-            InitContainerStatuses = [new ContainerStatus { Name = "init", State = new ContainerState { Terminated = new ContainerStateTerminated { ExitCode = 0 } } }],
+            Conditions = [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
+            InitContainerStatuses = [new V1ContainerStatus { Name = "init", State = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0 } } }],
         },
     };
 
-    private static Pod CloningPod() => new()
+    private static V1Pod CloningPod() => new()
     {
-        Status = new PodStatus
+        Status = new V1PodStatus
         {
             Phase = "Pending",
-            InitContainerStatuses = [new ContainerStatus { Name = "init", State = new ContainerState { Running = new ContainerStateRunning() } }],
+            InitContainerStatuses = [new V1ContainerStatus { Name = "init", State = new V1ContainerState { Running = new V1ContainerStateRunning() } }],
         },
     };
 
@@ -52,7 +53,7 @@ public sealed class StatusBuilderTests
 
     private static ClusterSnapshot Snapshot(
         IReadOnlyList<StandbyReplication> rows,
-        Dictionary<int, Pod> pods,
+        Dictionary<int, V1Pod> pods,
         int[]? wanted = null,
         int[]? removing = null,
         bool primaryUp = true,
@@ -103,7 +104,7 @@ public sealed class StatusBuilderTests
         var basebackup = new StandbyReplication { WalSenderPid = 7, ApplicationName = "orders-3", State = "backup", CurrentLsn = Current };
         var walStream = Streaming("orders_3", "orders-3");
         var status = StatusBuilder.Build(
-            Snapshot([Streaming("orders_2", "orders-2"), walStream, basebackup], new() { [2] = RunningPod(), [3] = new Pod() }), null, T0);
+            Snapshot([Streaming("orders_2", "orders-2"), walStream, basebackup], new() { [2] = RunningPod(), [3] = new V1Pod() }), null, T0);
         Assert.Equal("cloning", status.Standbys![1].State);
         Assert.Equal(1, status.ReadyReplicas);
     }

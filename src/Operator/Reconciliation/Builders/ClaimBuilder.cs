@@ -1,6 +1,7 @@
 using PgReplica.Entities.Naming;
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Operator.Reconciliation.Builders;
 
@@ -8,18 +9,18 @@ namespace PgReplica.Operator.Reconciliation.Builders;
 public static class ClaimBuilder
 {
     /// <summary>A ReadWriteOnce claim of spec.storage.size for instance ordinal.</summary>
-    public static PersistentVolumeClaim Build(PostgresReplicaSet cluster, int ordinal)
+    public static V1PersistentVolumeClaim Build(PostgresReplicaSet cluster, int ordinal)
     {
         var names = new ClusterNames(cluster.Metadata.Name!);
         var labels = new Dictionary<string, string>(names.ClusterLabels()) { [Labels.Instance] = names.Pod(ordinal) };
-        return new PersistentVolumeClaim
+        return new V1PersistentVolumeClaim
         {
             Metadata = OwnedMetadata.For(cluster, names.DataVolumeClaim(ordinal), labels),
-            Spec = new PersistentVolumeClaimSpec
+            Spec = new V1PersistentVolumeClaimSpec
             {
                 AccessModes = ["ReadWriteOnce"],
                 StorageClassName = cluster.Spec.Storage.StorageClassName,
-                Resources = new ResourceRequirements { Requests = new Dictionary<string, string> { ["storage"] = cluster.Spec.Storage.Size } },
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(cluster.Spec.Storage.Size) } },
             },
         };
     }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using PgReplica.Entities.Naming;
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Operator.Reconciliation.Builders;
 
@@ -32,11 +33,14 @@ public static class InstancePodBuilder
     /// <summary>Annotation carrying a hash of what the pod was built from (image, resources, settings), to spot drift.</summary>
     public const string ConfigHashAnnotation = "pgreplica.io/config-hash";
 
+    /// <summary>The annotation kubectl reads to choose a pod's container when none is named.</summary>
+    public const string DefaultContainerAnnotation = "kubectl.kubernetes.io/default-container";
+
     /// <summary>The primary's pod: initdb on first start, then postgres.</summary>
-    public static Pod Primary(PostgresReplicaSet cluster, int ordinal, PostgresParameters parameters)
+    public static V1Pod Primary(PostgresReplicaSet cluster, int ordinal, PostgresParameters parameters)
     {
         var names = new ClusterNames(cluster.Metadata.Name!);
-        var env = new List<EnvVar>
+        var env = new List<V1EnvVar>
         {
             SecretEnv("POSTGRES_PASSWORD", names.ReplicationSecret, SecretBuilder.SuperuserPasswordKey),
             SecretEnv("REPLICATION_PASSWORD", names.ReplicationSecret, SecretBuilder.ReplicationPasswordKey),
@@ -46,10 +50,10 @@ public static class InstancePodBuilder
     }
 
     /// <summary>A standby's pod: pg_basebackup from the -rw Service through its slot on first start, then postgres.</summary>
-    public static Pod Standby(PostgresReplicaSet cluster, int ordinal, PostgresParameters parameters)
+    public static V1Pod Standby(PostgresReplicaSet cluster, int ordinal, PostgresParameters parameters)
     {
         var names = new ClusterNames(cluster.Metadata.Name!);
-        var env = new List<EnvVar>
+        var env = new List<V1EnvVar>
         {
             SecretEnv("PGPASSWORD", names.ReplicationSecret, SecretBuilder.ReplicationPasswordKey),
             Literal("REPLICATION_USER", PgHba.ReplicationUser),
@@ -60,38 +64,43 @@ public static class InstancePodBuilder
         return Build(cluster, names, ordinal, Labels.StandbyRole, InstanceScripts.InitStandby, env, parameters);
     }
 
-    private static Pod Build(PostgresReplicaSet cluster, ClusterNames names, int ordinal, string role, string script, List<EnvVar> initEnv, PostgresParameters parameters)
+    private static V1Pod Build(PostgresReplicaSet cluster, ClusterNames names, int ordinal, string role, string script, List<V1EnvVar> initEnv, PostgresParameters parameters)
     {
         var config = parameters.ToConfigFile();
         var hba = PgHba.Build();
-        var common = new List<EnvVar> { Literal("PGDATA", PgData), Literal("PGPORT", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture)) };
-        var mounts = new List<VolumeMount> { new() { Name = "data", MountPath = DataMountPath } };
+        var common = new List<V1EnvVar> { Literal("PGDATA", PgData), Literal("PGPORT", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture)) };
+        var mounts = new List<V1VolumeMount> { new() { Name = "data", MountPath = DataMountPath } };
         var metadata = OwnedMetadata.For(cluster, names.Pod(ordinal), names.InstanceLabels(ordinal, role));
-        metadata.Annotations = new Dictionary<string, string> { [ConfigHashAnnotation] = ConfigHash(cluster, parameters) };
-        return new Pod
+        metadata.Annotations = new Dictionary<string, string>
+        {
+            [ConfigHashAnnotation] = ConfigHash(cluster, parameters),
+            // kubectl exec and logs pick this container without "Defaulted container ... out of: postgres, init".
+            [DefaultContainerAnnotation] = PostgresContainerName,
+        };
+        return new V1Pod
         {
             Metadata = metadata,
-            Spec = new PodSpec
+            Spec = new V1PodSpec
             {
                 Hostname = names.Pod(ordinal),
                 RestartPolicy = "Always",
                 TerminationGracePeriodSeconds = 60,
-                SecurityContext = new PodSecurityContext
+                SecurityContext = new V1PodSecurityContext
                 {
                     RunAsUser = PostgresUid,
                     RunAsGroup = PostgresUid,
                     FsGroup = PostgresUid,
                     RunAsNonRoot = true,
                     // The kubelet then skips its walk over the whole data directory at each mount once the volume root is right.
-                    ExtensionData = new() { ["fsGroupChangePolicy"] = System.Text.Json.JsonSerializer.SerializeToElement(OnRootMismatch) },
+                    FsGroupChangePolicy = OnRootMismatch,
                 },
                 Volumes =
                 [
-                    new Volume { Name = "data", PersistentVolumeClaim = new PersistentVolumeClaimVolumeSource { ClaimName = names.DataVolumeClaim(ordinal) } },
+                    new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = names.DataVolumeClaim(ordinal) } },
                 ],
                 InitContainers =
                 [
-                    new Container
+                    new V1Container
                     {
                         Name = InitContainerName,
                         Image = cluster.Spec.Image,
@@ -103,29 +112,29 @@ public static class InstancePodBuilder
                 ],
                 Containers =
                 [
-                    new Container
+                    new V1Container
                     {
                         Name = PostgresContainerName,
                         Image = cluster.Spec.Image,
                         Command = ["sh", "-c", InstanceScripts.RunPostgres],
                         Env = common,
-                        Ports = [new ContainerPort { Name = ServiceBuilder.PortName, ContainerPortNumber = PostgresParameters.Port, Protocol = "TCP" }],
+                        Ports = [new V1ContainerPort { Name = ServiceBuilder.PortName, ContainerPort = PostgresParameters.Port, Protocol = "TCP" }],
                         VolumeMounts = mounts,
                         Resources = Resources(cluster.Spec.Resources),
                         SecurityContext = ContainerSecurity(),
                         // Ready once it takes connections: a hot standby does after reaching consistency.
-                        ReadinessProbe = new Probe
+                        ReadinessProbe = new V1Probe
                         {
                             // The image's default socket directory (/var/run/postgresql), where postgres listens too.
-                            Exec = new ExecAction { Command = ["pg_isready", "-q", "-p", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture), "-U", PgHba.Superuser] },
+                            Exec = new V1ExecAction { Command = ["pg_isready", "-q", "-p", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture), "-U", PgHba.Superuser] },
                             PeriodSeconds = 5,
                             TimeoutSeconds = 5,
                             FailureThreshold = 3,
                         },
                         // Only the listening socket: a long crash recovery or WAL replay must not get the pod killed.
-                        LivenessProbe = new Probe
+                        LivenessProbe = new V1Probe
                         {
-                            TcpSocket = new TcpSocketAction { Port = PostgresParameters.Port },
+                            TcpSocket = new V1TCPSocketAction { Port = PostgresParameters.Port },
                             InitialDelaySeconds = 30,
                             PeriodSeconds = 10,
                             TimeoutSeconds = 5,
@@ -137,26 +146,29 @@ public static class InstancePodBuilder
         };
     }
 
-    private static SecurityContext ContainerSecurity() => new() { AllowPrivilegeEscalation = false, RunAsNonRoot = true };
+    private static V1SecurityContext ContainerSecurity() => new() { AllowPrivilegeEscalation = false, RunAsNonRoot = true };
 
-    private static ResourceRequirements? Resources(ResourcesSpec? spec) =>
+    private static Dictionary<string, ResourceQuantity>? Quantities(IReadOnlyDictionary<string, string>? values) =>
+        values?.ToDictionary(v => v.Key, v => new ResourceQuantity(v.Value));
+
+    private static V1ResourceRequirements? Resources(ResourcesSpec? spec) =>
         spec is null || (spec.Limits is null && spec.Requests is null)
             ? null
-            : new ResourceRequirements
+            : new V1ResourceRequirements
             {
-                Limits = spec.Limits is null ? null : new Dictionary<string, string>(spec.Limits),
-                Requests = spec.Requests is null ? null : new Dictionary<string, string>(spec.Requests),
+                Limits = Quantities(spec.Limits),
+                Requests = Quantities(spec.Requests),
             };
 
     // Kubernetes expands $(NAME) in env values; $$ is its escape for a literal $.
     private static string EscapeExpansion(string value) => value.Replace("$", "$$", StringComparison.Ordinal);
 
-    private static EnvVar Literal(string name, string value) => new() { Name = name, Value = value };
+    private static V1EnvVar Literal(string name, string value) => new() { Name = name, Value = value };
 
-    private static EnvVar SecretEnv(string name, string secret, string key) => new()
+    private static V1EnvVar SecretEnv(string name, string secret, string key) => new()
     {
         Name = name,
-        ValueFrom = new EnvVarSource { SecretKeyRef = new SecretKeySelector { Name = secret, Key = key } },
+        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key } },
     };
 
     /// <summary>
@@ -176,7 +188,7 @@ public static class InstancePodBuilder
     }
 
     /// <summary>The hash a pod was built with, or null for a pod without one.</summary>
-    public static string? ConfigHashOf(Pod pod) => pod.Metadata.Annotations?.GetValueOrDefault(ConfigHashAnnotation);
+    public static string? ConfigHashOf(V1Pod pod) => pod.GetAnnotation(ConfigHashAnnotation);
 
     private static string Hash(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];

@@ -1,5 +1,6 @@
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Operator.Reconciliation.Builders;
 
@@ -13,7 +14,7 @@ public static class OwnedMetadata
     public const string ManagedBy = "pgreplica";
 
     /// <summary>The ownerReference that makes garbage collection remove the object with its PostgresReplicaSet.</summary>
-    public static OwnerReference OwnerOf(PostgresReplicaSet cluster) => new()
+    public static V1OwnerReference OwnerOf(PostgresReplicaSet cluster) => new()
     {
         ApiVersion = PostgresReplicaSet.GroupVersion,
         Kind = PostgresReplicaSet.EntityKind,
@@ -24,15 +25,15 @@ public static class OwnedMetadata
     };
 
     /// <summary>Metadata named name in the cluster's namespace, with the given labels plus managed-by.</summary>
-    public static ObjectMeta For(PostgresReplicaSet cluster, string name, IReadOnlyDictionary<string, string> labels) => new()
+    public static V1ObjectMeta For(PostgresReplicaSet cluster, string name, IReadOnlyDictionary<string, string> labels) => new()
     {
         Name = name,
-        Namespace = cluster.Metadata.Namespace,
+        NamespaceProperty = cluster.Metadata.NamespaceProperty,
         Labels = new Dictionary<string, string>(labels) { [ManagedByLabel] = ManagedBy },
         OwnerReferences = [OwnerOf(cluster)],
     };
 
     /// <summary>True when the object's controller ownerReference points at this very resource (same uid).</summary>
-    public static bool IsOwnedBy(IKubernetesObject obj, PostgresReplicaSet cluster) =>
+    public static bool IsOwnedBy(IKubernetesObject<V1ObjectMeta> obj, PostgresReplicaSet cluster) =>
         obj.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == cluster.Metadata.Uid) == true;
 }

@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using PgReplica.Entities.Naming;
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Operator.Reconciliation.Builders;
 
@@ -19,10 +20,10 @@ public static class SecretBuilder
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     /// <summary>A Secret with two fresh passwords from the cryptographic RNG (190 bits each).</summary>
-    public static Secret Build(PostgresReplicaSet cluster)
+    public static V1Secret Build(PostgresReplicaSet cluster)
     {
         var names = new ClusterNames(cluster.Metadata.Name!);
-        return new Secret
+        return new V1Secret
         {
             Metadata = OwnedMetadata.For(cluster, names.ReplicationSecret, names.ClusterLabels()),
             Type = "Opaque",
@@ -38,7 +39,7 @@ public static class SecretBuilder
     public static string NewPassword() => RandomNumberGenerator.GetString(Alphabet, 32);
 
     /// <summary>The password under key, or null when the Secret lacks it (someone edited it).</summary>
-    public static string? Read(Secret secret, string key) =>
+    public static string? Read(V1Secret secret, string key) =>
         secret.Data?.TryGetValue(key, out var bytes) == true && bytes.Length > 0 ? Encoding.UTF8.GetString(bytes)
         : secret.StringData?.TryGetValue(key, out var text) == true && text.Length > 0 ? text
         : null;

@@ -1,6 +1,7 @@
 using PgReplica.Entities.Naming;
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Operator.Reconciliation.Builders;
 
@@ -15,21 +16,21 @@ public static class ServiceBuilder
     public const string PortName = "postgres";
 
     /// <summary>The read-write Service over the primary.</summary>
-    public static Service ReadWrite(PostgresReplicaSet cluster)
+    public static V1Service ReadWrite(PostgresReplicaSet cluster)
     {
         var names = new ClusterNames(cluster.Metadata.Name!);
         return Build(cluster, names.ReadWriteService, Selector(names, Labels.PrimaryRole));
     }
 
     /// <summary>The read-only Service over the ready standbys.</summary>
-    public static Service ReadOnly(PostgresReplicaSet cluster)
+    public static V1Service ReadOnly(PostgresReplicaSet cluster)
     {
         var names = new ClusterNames(cluster.Metadata.Name!);
         return Build(cluster, names.ReadOnlyService, Selector(names, Labels.StandbyRole));
     }
 
     /// <summary>The Service of one instance, named like its pod.</summary>
-    public static Service Instance(PostgresReplicaSet cluster, int ordinal)
+    public static V1Service Instance(PostgresReplicaSet cluster, int ordinal)
     {
         var names = new ClusterNames(cluster.Metadata.Name!);
         var selector = new Dictionary<string, string>(names.ClusterLabels()) { [Labels.Instance] = names.Pod(ordinal) };
@@ -41,14 +42,14 @@ public static class ServiceBuilder
     private static Dictionary<string, string> Selector(ClusterNames names, string role) =>
         new(names.ClusterLabels()) { [Labels.Role] = role };
 
-    private static Service Build(PostgresReplicaSet cluster, string name, Dictionary<string, string> selector) => new()
+    private static V1Service Build(PostgresReplicaSet cluster, string name, Dictionary<string, string> selector) => new()
     {
         Metadata = OwnedMetadata.For(cluster, name, new ClusterNames(cluster.Metadata.Name!).ClusterLabels()),
-        Spec = new ServiceSpec
+        Spec = new V1ServiceSpec
         {
             Type = "ClusterIP",
             Selector = selector,
-            Ports = [new ServicePort { Name = PortName, Protocol = "TCP", Port = PostgresParameters.Port, TargetPort = PortName }],
+            Ports = [new V1ServicePort { Name = PortName, Protocol = "TCP", Port = PostgresParameters.Port, TargetPort = PortName }],
         },
     };
 }

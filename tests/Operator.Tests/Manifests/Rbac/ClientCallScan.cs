@@ -117,7 +117,9 @@ internal sealed class ClientCallScan : IDisposable
                     il.Offset += 8;
                     break;
                 case OperandType.InlineSwitch:
-                    il.Offset += 4 * il.ReadInt32();
+                    // Read the count first: "il.Offset += 4 * il.ReadInt32()" reads Offset before ReadInt32 moves it.
+                    var targets = il.ReadInt32();
+                    il.Offset += 4 * targets;
                     break;
                 default:
                     il.Offset += 4;

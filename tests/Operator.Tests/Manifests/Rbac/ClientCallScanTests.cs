@@ -17,10 +17,10 @@ public sealed class ClientCallScanTests
 
         Assert.Equal(
         [
-            "CreateAsync PgReplica.Kube.Models.Pod",
-            "DeleteAsync PgReplica.Kube.Models.PersistentVolumeClaim",
-            "ReplaceAsync PgReplica.Kube.Models.Service",
-            "WatchAsync PgReplica.Kube.Models.Secret",
+            "CreateAsync k8s.Models.V1Pod",
+            "DeleteAsync k8s.Models.V1PersistentVolumeClaim",
+            "ReplaceAsync k8s.Models.V1Service",
+            "WatchAsync k8s.Models.V1Secret",
         ], calls);
     }
 

@@ -1,5 +1,6 @@
 using System.Reflection;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 namespace PgReplica.Operator.Tests.Manifests.Rbac;
 
@@ -13,7 +14,7 @@ internal static class ClientPermissions
     public static IReadOnlySet<string> ClientTypes { get; } = new HashSet<string>
     {
         "PgReplica.Kube.Client.IKubernetesClient",
-        "PgReplica.Kube.Client.Kubernetes",
+        "PgReplica.Kube.Client.KubernetesApiClient",
     };
 
     /// <summary>Client method to (subresource, verb). A method not listed here fails the RBAC test until it is added.</summary>
@@ -43,10 +44,10 @@ internal static class ClientPermissions
         var entity = EntityType(call.Entity)?.GetCustomAttribute<KubernetesEntityAttribute>()
             ?? throw new InvalidOperationException($"{call.Caller} calls {call.Method} on {call.Entity}, which has no [KubernetesEntity]");
         var resource = verb.Subresource.Length == 0 ? entity.PluralName : $"{entity.PluralName}/{verb.Subresource}";
-        return new RbacPermission(entity.Group, resource, verb.Verb);
+        return new RbacPermission(entity.Group ?? "", resource, verb.Verb);
     }
 
-    private static Type? EntityType(string fullName) => new[] { "Kube", "Entities", "pgreplica" }
+    private static Type? EntityType(string fullName) => new[] { "Kube", "Entities", "pgreplica", "KubernetesClient" }
         .Select(name => Assembly.Load(name).GetType(fullName.Replace('/', '+')))
         .FirstOrDefault(type => type is not null);
 }

@@ -43,7 +43,7 @@ public sealed class RbacTests(RenderedDefault rendered) : IClassFixture<Rendered
     [Fact]
     public void TheVerbTableCoversEveryClientMethod()
     {
-        var client = typeof(PgReplica.Kube.Models.KubernetesObject).Assembly.GetType("PgReplica.Kube.Client.IKubernetesClient");
+        var client = typeof(PgReplica.Kube.Client.IKubernetesClient).Assembly.GetType("PgReplica.Kube.Client.IKubernetesClient");
         Assert.NotNull(client);
         var methods = client!.GetMethods().Where(m => m.IsGenericMethodDefinition).Select(m => m.Name).ToHashSet();
 

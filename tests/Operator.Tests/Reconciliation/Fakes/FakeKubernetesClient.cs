@@ -1,7 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PgReplica.Kube.Client;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
+using PgReplica.Operator.Reconciliation;
+using PgReplica.Sandbox.Api;
+using SandboxJsonPatch = PgReplica.Sandbox.Api.JsonPatch;
+using SandboxMergePatch = PgReplica.Sandbox.Api.MergePatch;
 
 namespace PgReplica.Operator.Tests.Reconciliation.Fakes;
 
@@ -10,7 +15,7 @@ namespace PgReplica.Operator.Tests.Reconciliation.Fakes;
 /// resourceVersions assigned, AlreadyExists/NotFound as Status errors, label-selector lists, JSON Patch,
 /// status subresource. Pods are deleted gracefully (deletionTimestamp) until <see cref="FinishTerminations"/>.
 /// </summary>
-public sealed class FakeKubernetesClient(CrashSwitch crash) : IKubernetesClient
+public sealed class FakeKubernetesClient(CrashSwitch crash) : IKubernetesClient, IClusterCache
 {
     private readonly Dictionary<(string Kind, string? Ns, string Name), JsonObject> objects = [];
     private long version = 1;
@@ -18,20 +23,20 @@ public sealed class FakeKubernetesClient(CrashSwitch crash) : IKubernetesClient
     public List<string> Log { get; } = [];
 
     /// <summary>Admission: a message here makes a create fail with 422 Invalid, as the API server's validation would.</summary>
-    public Func<IKubernetesObject, string?> Validate { get; set; } = _ => null;
+    public Func<IKubernetesObject<V1ObjectMeta>, string?> Validate { get; set; } = _ => null;
     public string DefaultNamespace => "default";
 
-    public IEnumerable<T> All<T>() where T : class, IKubernetesObject =>
+    public IEnumerable<T> All<T>() where T : class, IKubernetesObject<V1ObjectMeta> =>
         objects.Where(o => o.Key.Kind == EntityInfo.Of<T>().Kind).Select(o => Read<T>(o.Value)).ToList();
 
-    public void Put<T>(T obj) where T : class, IKubernetesObject
+    public void Put<T>(T obj) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var node = JsonSerializer.SerializeToNode(obj, KubernetesJson.Options)!.AsObject();
+        var node = JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
         Stamp(node, creating: obj.Metadata.Uid is null);
-        objects[Key<T>(obj.Metadata.Namespace, obj.Metadata.Name!)] = node;
+        objects[Key<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name!)] = node;
     }
 
-    public void Mutate<T>(string? ns, string name, Action<T> change) where T : class, IKubernetesObject
+    public void Mutate<T>(string? ns, string name, Action<T> change) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var obj = Read<T>(objects[Key<T>(ns, name)]);
         change(obj);
@@ -47,25 +52,35 @@ public sealed class FakeKubernetesClient(CrashSwitch crash) : IKubernetesClient
         }
     }
 
-    public Task<T?> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject =>
+    /// <summary>The caches as a controller would hold them: what the fake API holds now.</summary>
+    public (IReadOnlyList<V1Pod> Pods, IReadOnlyList<V1PersistentVolumeClaim> Claims, IReadOnlyList<V1Service> Services) Owned(string? ns, string clusterSelector) =>
+        (ListAsync<V1Pod>(ns, new ListOptions { LabelSelector = clusterSelector }).Result.Items.ToList(),
+         ListAsync<V1PersistentVolumeClaim>(ns, new ListOptions { LabelSelector = clusterSelector }).Result.Items.ToList(),
+         ListAsync<V1Service>(ns, new ListOptions { LabelSelector = clusterSelector }).Result.Items.ToList());
+
+    public V1Secret? Secret(string? ns, string name) => GetAsync<V1Secret>(name, ns).Result;
+
+    public Task<T?> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
         Task.FromResult(objects.TryGetValue(Key<T>(ns, name), out var node) ? Read<T>(node) : null);
 
-    public Task<KubernetesList<T>> ListAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<KubernetesList<T>> ListAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var wanted = (options?.LabelSelector ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToList();
         var items = objects.Where(o => o.Key.Kind == EntityInfo.Of<T>().Kind && o.Key.Ns == ns)
             .Select(o => Read<T>(o.Value))
-            .Where(o => wanted.All(w => o.Metadata.Labels?.GetValueOrDefault(w[0]) == w[1]))
+            .Where(o => wanted.All(w => o.GetLabel(w[0]) == w[1]))
             .ToList();
-        return Task.FromResult(new KubernetesList<T> { Items = items });
+        return Task.FromResult(new KubernetesList<T>(items));
     }
 
-    public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var key = Key<T>(obj.Metadata.Namespace, obj.Metadata.Name!);
+        var key = Key<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name!);
+        obj.ApiVersion ??= EntityInfo.Of<T>().ApiVersion;
+        obj.Kind ??= EntityInfo.Of<T>().Kind;
         if (objects.ContainsKey(key)) throw Error(409, "AlreadyExists");
-        if (Validate(obj) is { } invalid) throw new KubernetesException(new PgReplica.Kube.Models.Status { Code = 422, Reason = "Invalid", Message = invalid, Outcome = "Failure" });
-        var node = JsonSerializer.SerializeToNode(obj, KubernetesJson.Options)!.AsObject();
+        if (Validate(obj) is { } invalid) throw KubernetesApiException.From(422, "Invalid", invalid);
+        var node = JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
         node.Remove("status");
         Stamp(node, creating: true);
         objects[key] = node;
@@ -74,7 +89,7 @@ public sealed class FakeKubernetesClient(CrashSwitch crash) : IKubernetesClient
         return Task.FromResult(Read<T>(node));
     }
 
-    public Task<DeleteResult<T>> DeleteAsync<T>(string name, string? ns = null, DeleteOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<DeleteResult<T>> DeleteAsync<T>(string name, string? ns = null, V1DeleteOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var key = Key<T>(ns, name);
         if (!objects.TryGetValue(key, out var node)) throw Error(404, "NotFound");
@@ -89,32 +104,48 @@ public sealed class FakeKubernetesClient(CrashSwitch crash) : IKubernetesClient
 
         objects.Remove(key);
         crash.AfterMutation();
-        return Task.FromResult(new DeleteResult<T>(null, new PgReplica.Kube.Models.Status { Code = 200, Outcome = "Success" }));
+        return Task.FromResult(new DeleteResult<T>(null, new V1Status { Code = 200, Status = "Success" }));
     }
 
-    public Task<T> PatchAsync<T>(string name, string? ns, KubernetesPatch patch, CancellationToken ct = default) where T : class, IKubernetesObject =>
+    public Task<T> PatchAsync<T>(string name, string? ns, KubernetesPatch patch, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
         Patch<T>(name, ns, patch, statusOnly: false);
 
-    public Task<T> PatchStatusAsync<T>(string name, string? ns, KubernetesPatch patch, CancellationToken ct = default) where T : class, IKubernetesObject =>
+    public Task<T> PatchStatusAsync<T>(string name, string? ns, KubernetesPatch patch, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
         Patch<T>(name, ns, patch, statusOnly: true);
 
-    public Task<T> ReplaceAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject => throw new NotSupportedException();
-    public Task<T> ReplaceStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject => throw new NotSupportedException();
-    public Task<Scale> GetScaleAsync<T>(string name, string? ns, CancellationToken ct = default) where T : class, IKubernetesObject => throw new NotSupportedException();
-    public Task<Scale> PatchScaleAsync<T>(string name, string? ns, KubernetesPatch patch, CancellationToken ct = default) where T : class, IKubernetesObject => throw new NotSupportedException();
-    public IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject => throw new NotSupportedException();
+    public Task<T> ReplaceAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
+    public Task<T> ReplaceStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
+    public Task<V1Scale> GetScaleAsync<T>(string name, string? ns, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
+    public Task<V1Scale> PatchScaleAsync<T>(string name, string? ns, KubernetesPatch patch, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
+    public IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotSupportedException();
 
-    private Task<T> Patch<T>(string name, string? ns, KubernetesPatch patch, bool statusOnly) where T : class, IKubernetesObject
+    private Task<T> Patch<T>(string name, string? ns, KubernetesPatch patch, bool statusOnly) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var key = Key<T>(ns, name);
         if (!objects.TryGetValue(key, out var node)) throw Error(404, "NotFound");
-        if (patch.ContentType != KubernetesPatch.JsonPatchType) throw new NotSupportedException(patch.ContentType);
-        var copy = node.DeepClone().AsObject();
-        foreach (var op in JsonNode.Parse(patch.Body)!.AsArray())
+        JsonObject copy;
+        try
         {
-            var path = op!["path"]!.GetValue<string>();
-            if (statusOnly != path.StartsWith("/status", StringComparison.Ordinal)) throw Error(422, "Invalid");
-            Apply(copy, op["op"]!.GetValue<string>(), path, op["value"]);
+            // The sandbox's patch engines: one implementation of RFC 6902 and RFC 7386 in the repository.
+            copy = patch.ContentType == KubernetesPatch.JsonPatchType
+                ? SandboxJsonPatch.Apply(node, JsonNode.Parse(patch.Body)!.AsArray()).AsObject()
+                : SandboxMergePatch.Apply(node.DeepClone(), JsonNode.Parse(patch.Body))!.AsObject();
+        }
+        catch (ApiException e)
+        {
+            throw Error(e.Code, e.Reason);
+        }
+
+        // Only the subresource's part of the object changes, as the API server keeps it.
+        if (statusOnly)
+        {
+            var status = copy["status"]?.DeepClone();
+            copy = node.DeepClone().AsObject();
+            copy["status"] = status;
+        }
+        else
+        {
+            copy["status"] = node["status"]?.DeepClone();
         }
 
         Stamp(copy, creating: false);
@@ -132,40 +163,6 @@ public sealed class FakeKubernetesClient(CrashSwitch crash) : IKubernetesClient
         return Task.FromResult(Read<T>(copy));
     }
 
-    private static void Apply(JsonObject root, string op, string path, JsonNode? value)
-    {
-        var parts = path.Split('/').Skip(1).Select(p => p.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToList();
-        JsonNode parent = root;
-        foreach (var part in parts.SkipLast(1))
-        {
-            parent = (parent is JsonArray a ? a[int.Parse(part, System.Globalization.CultureInfo.InvariantCulture)] : parent[part]) ?? throw Error(422, "Invalid");
-        }
-
-        var last = parts[^1];
-        switch (op)
-        {
-            case "test":
-                var current = parent is JsonArray ta ? ta[int.Parse(last, System.Globalization.CultureInfo.InvariantCulture)] : parent[last];
-                if (!JsonNode.DeepEquals(current, value)) throw Error(422, "Invalid");
-                break;
-            case "add" or "replace" when parent is JsonArray array:
-                if (last == "-") array.Add(value?.DeepClone());
-                else array.Insert(int.Parse(last, System.Globalization.CultureInfo.InvariantCulture), value?.DeepClone());
-                break;
-            case "add" or "replace":
-                parent.AsObject()[last] = value?.DeepClone();
-                break;
-            case "remove" when parent is JsonArray removeFrom:
-                removeFrom.RemoveAt(int.Parse(last, System.Globalization.CultureInfo.InvariantCulture));
-                break;
-            case "remove":
-                parent.AsObject().Remove(last);
-                break;
-            default:
-                throw new NotSupportedException(op);
-        }
-    }
-
     private void Stamp(JsonObject node, bool creating)
     {
         var meta = node["metadata"]!.AsObject();
@@ -178,9 +175,9 @@ public sealed class FakeKubernetesClient(CrashSwitch crash) : IKubernetesClient
         meta["resourceVersion"] = (++version).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static T Read<T>(JsonNode node) => node.Deserialize<T>(KubernetesJson.Options)!;
+    private static T Read<T>(JsonNode node) => KubernetesJson.Deserialize<T>(node.ToJsonString());
 
     private static (string Kind, string? Ns, string Name) Key<T>(string? ns, string name) => (EntityInfo.Of<T>().Kind, ns, name);
 
-    private static KubernetesException Error(int code, string reason) => new(new PgReplica.Kube.Models.Status { Code = code, Reason = reason, Outcome = "Failure" });
+    private static KubernetesApiException Error(int code, string reason) => KubernetesApiException.From(code, reason, reason);
 }

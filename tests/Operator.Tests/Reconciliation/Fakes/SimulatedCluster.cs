@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using PgReplica.Entities.Naming;
 using PgReplica.Entities.V1Alpha1;
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 using PgReplica.Operator.Reconciliation;
 using PgReplica.Operator.Status;
 
@@ -21,7 +22,7 @@ public sealed class SimulatedCluster
         Names = new ClusterNames(name);
         Kube = new FakeKubernetesClient(Crash);
         Database = new FakePrimaryDatabases(Crash);
-        Reconciler = new ClusterReconciler(Kube, Database, Events, new NoReplicationMetrics(),
+        Reconciler = new ClusterReconciler(Kube, Kube, Database, Events, new NoReplicationMetrics(),
             new ReconcilerOptions(), TimeProvider.System, NullLogger<ClusterReconciler>.Instance);
         var cluster = TestClusters.Named(name, replicas, Namespace);
         cluster.Metadata.Uid = null;
@@ -80,23 +81,23 @@ public sealed class SimulatedCluster
     public bool Kubelet()
     {
         var changed = false;
-        var terminating = Kube.All<Pod>().Count(p => p.Metadata.DeletionTimestamp is not null);
+        var terminating = Kube.All<V1Pod>().Count(p => p.Metadata.DeletionTimestamp is not null);
         Kube.FinishTerminations();
         changed |= terminating > 0;
-        var pods = Kube.All<Pod>().ToList();
+        var pods = Kube.All<V1Pod>().ToList();
         foreach (var pod in pods.Where(p => p.Status?.PodIP is null))
         {
             var ordinal = Names.OrdinalOf(pod.Metadata.Name!)!.Value;
-            Kube.Mutate<Pod>(Namespace, pod.Metadata.Name!, p => p.Status = new PodStatus
+            Kube.Mutate<V1Pod>(Namespace, pod.Metadata.Name!, p => p.Status = new V1PodStatus
             {
                 Phase = "Running",
                 PodIP = $"10.0.0.{ordinal}",
-                Conditions = [new PodCondition { Type = "Ready", Status = "True" }],
+                Conditions = [new V1PodCondition { Type = "Ready", Status = "True" }],
             });
             changed = true;
         }
 
-        var running = Kube.All<Pod>().ToList();
+        var running = Kube.All<V1Pod>().ToList();
         var primaryUp = running.Any(p => p.Metadata.Labels?[Labels.Role] == Labels.PrimaryRole);
         changed |= Database.Up != primaryUp;
         Database.Up = primaryUp;
@@ -117,7 +118,7 @@ public sealed class SimulatedCluster
         return changed;
     }
 
-    public IReadOnlyList<string> Names_<T>() where T : class, IKubernetesObject =>
+    public IReadOnlyList<string> Names_<T>() where T : class, IKubernetesObject<V1ObjectMeta> =>
         Kube.All<T>().Select(o => o.Metadata.Name!).Order(StringComparer.Ordinal).ToList();
 
     public IReadOnlyList<string> SlotNames => Database.Slots.Keys.Order(StringComparer.Ordinal).ToList();

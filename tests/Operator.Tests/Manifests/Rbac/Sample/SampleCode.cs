@@ -1,4 +1,5 @@
-using PgReplica.Kube.Models;
+using k8s;
+using k8s.Models;
 
 // Code for ClientCallScanTests to read: the call shapes the operator uses (inferred type arguments,
 // generic helpers, lambdas, async state machines, generic classes), against a client of its own.
@@ -37,11 +38,11 @@ internal sealed class SampleReconciler(ISampleClient client)
 {
     public async Task ReconcileAsync()
     {
-        await client.CreateAsync(new Pod());
-        await ApplyAsync(new Service());
-        Func<Task> cleanup = async () => await client.DeleteAsync<PersistentVolumeClaim>("data");
+        await client.CreateAsync(new V1Pod());
+        await ApplyAsync(new V1Service());
+        Func<Task> cleanup = async () => await client.DeleteAsync<V1PersistentVolumeClaim>("data");
         await cleanup();
-        await new SampleWatcher<Secret>(client).CountAsync();
+        await new SampleWatcher<V1Secret>(client).CountAsync();
     }
 
     private Task<T> ApplyAsync<T>(T obj) where T : class => client.ReplaceAsync(obj);
@@ -50,5 +51,5 @@ internal sealed class SampleReconciler(ISampleClient client)
 /// <summary>Not reachable from the root: its call must not be found.</summary>
 internal sealed class SampleUnreachable(ISampleClient client)
 {
-    public Task<Lease?> ReadAsync() => client.GetAsync<Lease>("lock");
+    public Task<V1Lease?> ReadAsync() => client.GetAsync<V1Lease>("lock");
 }
