@@ -212,7 +212,7 @@ public sealed class OperatorCluster : IAsyncDisposable
                 await Client.PatchScaleAsync<PostgresReplicaSet>(Name, Ns, KubernetesPatch.Merge(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } }), ct);
                 return sent;
             }
-            catch (KubernetesException e) when (e.Code == 409 && attempt < 10)
+            catch (KubernetesApiException e) when (e.Code == 409 && attempt < 10)
             {
                 await Task.Delay(options.PollInterval, ct);
             }
