@@ -7,8 +7,8 @@ using PgReplica.Operator.Reconciliation.Builders;
 namespace PgReplica.EndToEnd.Tests;
 
 /// <summary>
-/// The operator's primary pod with an alpine image and the uid that image gives postgres (70), as a future spec
-/// field for the uid would build it: the pod scripts do not depend on uid 999.
+/// The operator's primary pod with an alpine image, whose uid the builder derives from the image (70, as
+/// spec.postgresUid absent means): the pod scripts do not depend on uid 999.
 /// </summary>
 [Collection(SandboxCollection.Name)]
 public sealed class AlpineUidEndToEndTests(SandboxFixture sandbox)
@@ -45,9 +45,7 @@ public sealed class AlpineUidEndToEndTests(SandboxFixture sandbox)
         {
             var pod = InstancePodBuilder.Primary(cluster, 1, PostgresParameters.Merge(null, null));
             pod.Metadata.OwnerReferences = null;
-            pod.Spec!.SecurityContext!.RunAsUser = 70;
-            pod.Spec.SecurityContext.RunAsGroup = 70;
-            pod.Spec.SecurityContext.FsGroup = 70;
+            Assert.Equal(70, pod.Spec!.SecurityContext!.RunAsUser);
             // Always: the second pod's mount walks the volume again and gives PGDATA 2770.
             pod.Spec.SecurityContext.FsGroupChangePolicy = null;
             await sandbox.Client.CreateAsync(pod);

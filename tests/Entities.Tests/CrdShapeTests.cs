@@ -135,6 +135,7 @@ public class CrdShapeTests
         Assert.Equal(
             [
                 ": self.metadata.name.size() <= 50 && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+                "spec.postgresUid: self == oldSelf",
                 "spec.postgresql.parameters: self.all(k, !(k in " + OperatorOwnedParameters.CelList + "))",
                 "spec.postgresql.parameters: self.all(k, k.matches('^[a-z_][a-z0-9_]*([.][a-z_][a-z0-9_]*)?$'))",
                 "spec.storage: self == oldSelf",

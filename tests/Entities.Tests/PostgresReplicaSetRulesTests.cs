@@ -107,6 +107,29 @@ public class PostgresReplicaSetRulesTests
     }
 
     [Fact]
+    public void PostgresUidCannotChangeOnUpdate()
+    {
+        var old = Resource(change: s => s.PostgresUid = 70);
+        Assert.Empty(PostgresReplicaSetRules.Check(Resource(change: s => s.PostgresUid = 999))); // a create has no old object
+        var changed = Assert.Single(PostgresReplicaSetRules.Check(Resource(change: s => s.PostgresUid = 999), old));
+        Assert.Equal("spec.postgresUid", changed.Path);
+        Assert.Contains("owned by the old uid (was 70)", changed.Message, StringComparison.Ordinal);
+        Assert.Empty(PostgresReplicaSetRules.Check(Resource(change: s => s.PostgresUid = 70), old));
+    }
+
+    [Theory]
+    [InlineData("postgres:17", null, 999)]
+    [InlineData("postgres:15-alpine", null, 70)]
+    [InlineData("registry.example.com:5000/db/postgres:17-alpine3.21@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", null, 70)]
+    [InlineData("registry.example.com:5000/alpine-builds/postgres:17", null, 999)]
+    [InlineData("postgres:15-alpine", 1000L, 1000)]
+    public void The_uid_follows_the_image_unless_the_spec_names_one(string image, long? uid, long expected)
+    {
+        var spec = new PostgresReplicaSetSpec { Image = image, PostgresUid = uid };
+        Assert.Equal(expected, spec.EffectivePostgresUid());
+    }
+
+    [Fact]
     public void StorageCannotChangeOnUpdate()
     {
         var old = Resource();

@@ -49,6 +49,7 @@ public static class PostgresReplicaSetRules
         if (oldSpec is not null)
         {
             Add(violations, StorageUnchanged(spec.Storage, oldSpec.Storage));
+            Add(violations, PostgresUidUnchanged(spec.PostgresUid, oldSpec.PostgresUid));
         }
 
         return violations;
@@ -105,6 +106,12 @@ public static class PostgresReplicaSetRules
             : Invalid("spec.storage", "storage is immutable: existing volumes are neither resized nor moved"
                 + $" (was size {oldStorage.Size}, class {oldStorage.StorageClassName ?? "default"})");
     }
+
+    /// <summary>postgresUid transition rule <c>self == oldSelf</c> (run, as by the API server, only when both have the field).</summary>
+    public static SchemaViolation? PostgresUidUnchanged(long? uid, long? oldUid) =>
+        uid is { } now && oldUid is { } was && now != was
+            ? Invalid("spec.postgresUid", $"postgresUid is immutable: the existing data directories are owned by the old uid (was {was})")
+            : null;
 
     private static void Add(List<SchemaViolation> violations, SchemaViolation? violation)
     {

@@ -41,6 +41,34 @@ public sealed class PostgresReplicaSetSpec
     [Default(DefaultImage)]
     public string Image { get; set; } = DefaultImage;
 
+    /// <summary>uid of postgres in the official Debian-based images (also its gid).</summary>
+    public const long DebianPostgresUid = 999;
+
+    /// <summary>uid of postgres in the official alpine images (also its gid).</summary>
+    public const long AlpinePostgresUid = 70;
+
+    /// <summary>uid (and gid and fsGroup) the instances run as; absent means the one <see cref="Image"/> gives postgres.</summary>
+    [JsonPropertyName("postgresUid")]
+    [Description("uid the instances run as, also their gid and the volumes' fsGroup. Absent means the uid the image "
+        + "gives its postgres user: 70 for a *-alpine tag, else 999 (the official Debian-based images). "
+        + "Immutable: the existing data directories belong to it.")]
+    [Minimum(1)]
+    [Maximum(2147483647)]
+    [Validation("self == oldSelf", "postgresUid is immutable: the existing data directories are owned by the old uid")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? PostgresUid { get; set; }
+
+    /// <summary>The uid the instances run as: <see cref="PostgresUid"/>, else the image's postgres uid.</summary>
+    public long EffectivePostgresUid() => PostgresUid ?? (IsAlpineImage(Image) ? AlpinePostgresUid : DebianPostgresUid);
+
+    // The tag of the last path segment, before any digest: "15-alpine", "alpine3.20", "17-alpine3.21".
+    private static bool IsAlpineImage(string image)
+    {
+        var segment = image.Split('@')[0].Split('/')[^1];
+        var colon = segment.IndexOf(':', StringComparison.Ordinal);
+        return colon >= 0 && segment[(colon + 1)..].Contains("alpine", StringComparison.Ordinal);
+    }
+
     /// <summary>Data volume of each instance.</summary>
     [JsonPropertyName("storage")]
     [Validation("self == oldSelf", "storage is immutable: existing volumes are neither resized nor moved")]

@@ -87,6 +87,37 @@ public sealed class BuildersTests
         Assert.Contains("wal_level = 'replica'", env["PGREPLICA_CONF"].Value);
     }
 
+    [Theory]
+    [InlineData("postgres:17", null, 999)]
+    [InlineData("postgres:15-alpine", null, 70)]
+    [InlineData("postgres:15-alpine", 1234L, 1234)]
+    public void Pods_run_as_the_uid_of_the_spec_or_the_image(string image, long? uid, long expected)
+    {
+        var cluster = TestClusters.Named("orders");
+        cluster.Spec.Image = image;
+        cluster.Spec.PostgresUid = uid;
+        foreach (var pod in new[] { InstancePodBuilder.Primary(cluster, 1, Parameters), InstancePodBuilder.Standby(cluster, 2, Parameters) })
+        {
+            var security = pod.Spec!.SecurityContext!;
+            Assert.Equal([expected, expected, expected], [security.RunAsUser!.Value, security.RunAsGroup!.Value, security.FsGroup!.Value]);
+        }
+    }
+
+    [Fact]
+    public void A_named_uid_takes_part_in_the_config_hash_and_a_derived_one_leaves_it_as_before()
+    {
+        var cluster = TestClusters.Named("orders");
+        var before = InstancePodBuilder.ConfigHash(cluster, Parameters);
+        cluster.Spec.PostgresUid = 999;
+        var named = InstancePodBuilder.ConfigHash(cluster, Parameters);
+        cluster.Spec.PostgresUid = 1234;
+
+        Assert.NotEqual(before, named);
+        Assert.NotEqual(named, InstancePodBuilder.ConfigHash(cluster, Parameters));
+        cluster.Spec.PostgresUid = null;
+        Assert.Equal(before, InstancePodBuilder.ConfigHash(cluster, Parameters));
+    }
+
     [Fact]
     public void Services_select_by_role_or_instance_and_claims_request_the_spec_size()
     {

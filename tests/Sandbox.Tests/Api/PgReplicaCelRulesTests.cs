@@ -67,6 +67,18 @@ public sealed class PgReplicaCelRulesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostgresUidCannotChangeOnceSet()
+    {
+        string[] apply = ["apply", "-f", "-"];
+        Assert.Equal("postgresreplicaset.pgreplica.io/orders created", await AcceptedAsync(apply, Manifest(spec: "replicas: 2\npostgresUid: 70")));
+
+        Assert.Equal(
+            "The PostgresReplicaSet \"orders\" is invalid: spec.postgresUid: Invalid value: \"integer\": postgresUid is immutable: the existing data directories are owned by the old uid",
+            await RefusedAsync(apply, Manifest(spec: "replicas: 2\npostgresUid: 999")));
+        Assert.Equal("70", await AcceptedAsync(["get", "pgrs", "orders", "-o", "jsonpath={.spec.postgresUid}"]));
+    }
+
+    [Fact]
     public async Task ScaleWritesAreValidatedLikeAnyUpdate()
     {
         await AcceptedAsync(["apply", "-f", "-"], Manifest(spec: "replicas: 2\nreplication: {synchronous: {number: 2}}"));

@@ -8,7 +8,7 @@ namespace PgReplica.Operator.Reconciliation.Builders;
 
 /// <summary>
 /// Pods of a cluster's instances, for a real cluster: the image from the spec, PGDATA on the instance's PVC,
-/// the postgres image's uid 999, an init container that prepares the data directory, then postgres.
+/// the uid of spec.postgresUid (or the image's postgres uid), an init container that prepares the data directory, then postgres.
 /// </summary>
 public static class InstancePodBuilder
 {
@@ -17,9 +17,6 @@ public static class InstancePodBuilder
 
     /// <summary>The data directory: a subdirectory, so initdb finds it absent (not merely empty) and can set 0700.</summary>
     public const string PgData = DataMountPath + "/pgdata";
-
-    /// <summary>uid and gid of the postgres user in the official images.</summary>
-    public const long PostgresUid = 999;
 
     /// <summary>fsGroupChangePolicy of instance pods.</summary>
     public const string OnRootMismatch = "OnRootMismatch";
@@ -71,6 +68,7 @@ public static class InstancePodBuilder
         var common = new List<V1EnvVar> { Literal("PGDATA", PgData), Literal("PGPORT", PostgresParameters.Port.ToString(CultureInfo.InvariantCulture)) };
         var mounts = new List<V1VolumeMount> { new() { Name = "data", MountPath = DataMountPath } };
         var metadata = OwnedMetadata.For(cluster, names.Pod(ordinal), names.InstanceLabels(ordinal, role));
+        var uid = cluster.Spec.EffectivePostgresUid();
         metadata.Annotations = new Dictionary<string, string>
         {
             [ConfigHashAnnotation] = ConfigHash(cluster, parameters),
@@ -87,12 +85,14 @@ public static class InstancePodBuilder
                 TerminationGracePeriodSeconds = 60,
                 SecurityContext = new V1PodSecurityContext
                 {
-                    RunAsUser = PostgresUid,
-                    RunAsGroup = PostgresUid,
-                    FsGroup = PostgresUid,
+                    RunAsUser = uid,
+                    RunAsGroup = uid,
+                    FsGroup = uid,
                     RunAsNonRoot = true,
                     // The kubelet then skips its walk over the whole data directory at each mount once the volume root is right.
                     FsGroupChangePolicy = OnRootMismatch,
+                    // Pod Security "restricted" asks for the runtime's default seccomp profile.
+                    SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
                 },
                 Volumes =
                 [
@@ -146,7 +146,13 @@ public static class InstancePodBuilder
         };
     }
 
-    private static V1SecurityContext ContainerSecurity() => new() { AllowPrivilegeEscalation = false, RunAsNonRoot = true };
+    // Pod Security "restricted": no privilege escalation, non-root, every capability dropped (postgres needs none).
+    private static V1SecurityContext ContainerSecurity() => new()
+    {
+        AllowPrivilegeEscalation = false,
+        RunAsNonRoot = true,
+        Capabilities = new V1Capabilities { Drop = ["ALL"] },
+    };
 
     private static Dictionary<string, ResourceQuantity>? Quantities(IReadOnlyDictionary<string, string>? values) =>
         values?.ToDictionary(v => v.Key, v => new ResourceQuantity(v.Value));
@@ -172,7 +178,7 @@ public static class InstancePodBuilder
     };
 
     /// <summary>
-    /// A hash of everything a running pod cannot take without a restart: image, resources, postgresql.conf and
+    /// A hash of everything a running pod cannot take without a restart: image, uid, resources, postgresql.conf and
     /// pg_hba.conf. A pod whose annotation differs was built from an older spec.
     /// </summary>
     public static string ConfigHash(PostgresReplicaSet cluster, PostgresParameters parameters)
@@ -184,7 +190,9 @@ public static class InstancePodBuilder
             string.Join(',', (resources?.Requests ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")),
             parameters.ToConfigFile(),
             PgHba.Build());
-        return Hash(text);
+        // Only a uid the spec names: a derived one follows the image, already hashed, and pods of clusters made
+        // before the field existed keep their hash (no rollout on upgrade).
+        return Hash(cluster.Spec.PostgresUid is { } uid ? text + "\nuid=" + uid.ToString(CultureInfo.InvariantCulture) : text);
     }
 
     /// <summary>The hash a pod was built with, or null for a pod without one.</summary>
