@@ -30,7 +30,7 @@ public sealed class AlpineUidEndToEndTests(SandboxFixture sandbox)
         await sandbox.Client.CreateAsync(secret);
         await sandbox.Kubectl.ApplyAsync($"""
             apiVersion: v1
-            kind: V1PersistentVolumeClaim
+            kind: PersistentVolumeClaim
             metadata:
               name: echo-1-data
               namespace: {Ns}
