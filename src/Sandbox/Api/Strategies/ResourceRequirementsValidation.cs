@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace PgReplica.Sandbox.Api.Strategies;
@@ -60,7 +59,8 @@ internal static class ResourceRequirementsValidation
         var found = new Dictionary<string, (string Text, double Value)>(StringComparer.Ordinal);
         foreach (var (name, node) in map ?? [])
         {
-            var text = node is JsonValue v && v.TryGetValue<string>(out var s) ? s : Convert.ToString(node?.ToJsonString(), CultureInfo.InvariantCulture) ?? "";
+            // A quantity is a string in JSON, but a bare number (cpu: 2) is one too.
+            var text = node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? "";
             var value = ResourceQuantity.TryParse(text)
                 ?? throw ApiException.BadRequest($"{kind} in version \"v1\" cannot be handled as a {kind}: quantities must match the regular expression '{ResourceQuantity.Pattern}'");
             if (value < 0)
